@@ -1,0 +1,22 @@
+/*
+ * accord/limits.h - every client-controlled size has a cap, and all caps live
+ * here. Exceeding one is ACC_ELIMIT with a message that names the cap.
+ */
+#ifndef ACCORD_LIMITS_H
+#define ACCORD_LIMITS_H
+
+/* JSON */
+#define ACC_LIMIT_JSON_DEPTH 64                      /* nesting of arrays/objects */
+#define ACC_LIMIT_JSON_DOCUMENT (1024ull * 1024 * 1024) /* one input document, bytes */
+#define ACC_LIMIT_JSON_OBJECT (64u * 1024 * 1024)   /* one STIX object, bytes */
+#define ACC_LIMIT_JSON_LINE (64u * 1024 * 1024)     /* one JSON Lines line, bytes */
+
+/* STIX */
+#define ACC_LIMIT_STIX_PROBLEMS 1000      /* problems reported per object */
+#define ACC_LIMIT_STIX_PROPERTIES 4096    /* top-level properties per object */
+#define ACC_LIMIT_STIX_LIST 1000000       /* entries in one list property */
+#define ACC_LIMIT_STIX_STRING (16u * 1024 * 1024) /* one string property, bytes */
+#define ACC_LIMIT_STIX_TYPE_LEN 250       /* length of a type name (STIX 2.1 3.1) */
+#define ACC_LIMIT_STIX_PROP_NAME 250      /* length of a property name (STIX 2.1 3.1) */
+
+#endif

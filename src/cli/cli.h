@@ -1,0 +1,31 @@
+/*
+ * cli.h - shared declarations of the accord command line. Each subcommand
+ * lives in its own cmd_<name>.c and is listed in main.c's command table.
+ * Exit codes: 0 success, 1 "the input is invalid / nothing matched",
+ * 2 usage or I/O error.
+ */
+#ifndef ACCORD_CLI_H
+#define ACCORD_CLI_H
+
+#include <stddef.h>
+
+enum { CLI_OK = 0, CLI_INVALID = 1, CLI_USAGE = 2 };
+
+typedef struct cli_command {
+	const char *name;    /* "stix validate" */
+	const char *summary; /* one line */
+	const char *usage;   /* full help text */
+	int (*run)(int argc, char **argv); /* argv[0] is the last word of name */
+} cli_command;
+
+extern const cli_command cli_cmd_stix_validate;
+extern const cli_command cli_cmd_stix_id;
+
+/* Print "accord: <message>" to stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file ("-" is standard input) into a malloc'd, NUL-terminated
+ * buffer. Returns NULL and prints an error naming the file on failure. */
+char *cli_read_file(const char *path, size_t *len);
+
+#endif

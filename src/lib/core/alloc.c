@@ -1,0 +1,96 @@
+/*
+ * alloc.c - the allocation shim. Failure injection and the live counter use
+ * relaxed atomics so the shim is safe to call from several threads; the
+ * injection itself is only meaningful in single-threaded tests.
+ */
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "accord/alloc.h"
+
+static atomic_long fail_countdown = -1; /* <0: never fail */
+static atomic_long fail_count;
+static atomic_long live;
+
+static int should_fail(void)
+{
+	long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+	if (c < 0)
+		return 0;
+	if (c == 0) {
+		atomic_fetch_add_explicit(&fail_count, 1, memory_order_relaxed);
+		return 1;
+	}
+	atomic_fetch_sub_explicit(&fail_countdown, 1, memory_order_relaxed);
+	return 0;
+}
+
+void *acc_malloc(size_t n)
+{
+	if (should_fail())
+		return NULL;
+	void *p = malloc(n ? n : 1);
+	if (p)
+		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+	return p;
+}
+
+void *acc_calloc(size_t count, size_t size)
+{
+	if (should_fail())
+		return NULL;
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (p)
+		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+	return p;
+}
+
+void *acc_realloc(void *p, size_t n)
+{
+	if (!p)
+		return acc_malloc(n);
+	if (should_fail())
+		return NULL;
+	return realloc(p, n ? n : 1);
+}
+
+void acc_free(void *p)
+{
+	if (!p)
+		return;
+	atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
+	free(p);
+}
+
+char *acc_strndup(const char *s, size_t n)
+{
+	char *d = acc_malloc(n + 1);
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *acc_strdup(const char *s) { return acc_strndup(s, strlen(s)); }
+
+void acc_alloc_init_json(void)
+{
+	static atomic_int done;
+	if (atomic_exchange(&done, 1))
+		return;
+	json_set_alloc_funcs(acc_malloc, acc_free);
+}
+
+void acc_alloc_fail_after(long n) { atomic_store(&fail_countdown, n < 0 ? -1 : n); }
+
+void acc_alloc_fail_reset(void)
+{
+	atomic_store(&fail_countdown, -1);
+	atomic_store(&fail_count, 0);
+}
+
+long acc_alloc_failures(void) { return atomic_load(&fail_count); }
+long acc_alloc_live(void) { return atomic_load(&live); }
