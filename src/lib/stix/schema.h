@@ -129,6 +129,9 @@ struct acc__vctx {
 	unsigned opt_flags;
 	const json_t *root;     /* the top-level object being validated */
 	const acc__typedef *type; /* its type (NULL for custom types) */
+	int custom_ok;          /* a toplevel-property-extension is present: undefined
+				   top-level properties are the extension's, not custom */
+	acc_status status;      /* sticky: ACC_ENOMEM once a problem could not be stored */
 };
 
 /* Report at the current pointer. */
