@@ -96,10 +96,13 @@ static int stix_validate(int argc, char **argv)
 		for (size_t k = 0; k < acc_stix_report_count(r); k++) {
 			const acc_stix_problem *p = acc_stix_report_get(r, k);
 			const char *sev = p->severity == ACC_STIX_ERROR ? "error" : "warning";
+			/* FILE[:LINE][:POINTER]: severity: message; the root pointer "" is omitted. */
+			printf("%s", name);
 			if (p->line)
-				printf("%s:%u:%s: %s: %s\n", name, p->line, p->pointer, sev, p->message);
-			else
-				printf("%s:%s: %s: %s\n", name, p->pointer, sev, p->message);
+				printf(":%u", p->line);
+			if (p->pointer[0])
+				printf(":%s", p->pointer);
+			printf(": %s: %s\n", sev, p->message);
 		}
 	}
 	if (nfiles == 0) {
@@ -133,7 +136,8 @@ const cli_command cli_cmd_stix_validate = {
 	"Validate every STIX object in each FILE ('-' reads standard input). A file may hold\n"
 	"one object, a bundle, a JSON array of objects, or JSON Lines (one object a line).\n"
 	"Every problem is printed, one a line:\n"
-	"  FILE:POINTER: error|warning: message          (JSON Lines: FILE:LINE:POINTER: ...)\n"
+	"  FILE:POINTER: error|warning: message    (JSON Lines: FILE:LINE:POINTER: ...;\n"
+	"                                           the pointer is left out for the whole document)\n"
 	"Errors break a MUST of the specification; warnings a SHOULD, or an open vocabulary.\n"
 	"\n"
 	"  --strict   warnings make the input invalid too\n"

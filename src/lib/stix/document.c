@@ -10,11 +10,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "accord/alloc.h"
 #include "accord/json.h"
 #include "accord/limits.h"
 #include "report.h"
 #include "schema.h"
 #include "validate_int.h"
+
+/* (id, modified) pairs seen in one bundle, to warn about exact duplicates. */
+typedef struct seen_set {
+	char **slots;
+	size_t cap, count;
+} seen_set;
 
 typedef struct doc {
 	const char *buf;
@@ -22,7 +29,55 @@ typedef struct doc {
 	const acc_stix_options *opt;
 	acc_stix_report *r;
 	acc_status status;
+	seen_set *seen; /* non-NULL while walking a bundle's objects */
 } doc;
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Insert key; returns 1 if it was already there, 0 if added, -1 on ENOMEM. */
+static int seen_insert(seen_set *ss, const char *key)
+{
+	if ((ss->count + 1) * 2 > ss->cap) {
+		size_t ncap = ss->cap ? ss->cap * 2 : 1024;
+		char **n = acc_calloc(ncap, sizeof(char *));
+		if (!n)
+			return -1;
+		for (size_t i = 0; i < ss->cap; i++) {
+			if (!ss->slots[i])
+				continue;
+			size_t j = fnv1a(ss->slots[i]) & (ncap - 1);
+			while (n[j])
+				j = (j + 1) & (ncap - 1);
+			n[j] = ss->slots[i];
+		}
+		acc_free(ss->slots);
+		ss->slots = n;
+		ss->cap = ncap;
+	}
+	size_t j = fnv1a(key) & (ss->cap - 1);
+	while (ss->slots[j]) {
+		if (strcmp(ss->slots[j], key) == 0)
+			return 1;
+		j = (j + 1) & (ss->cap - 1);
+	}
+	if (!(ss->slots[j] = acc_strdup(key)))
+		return -1;
+	ss->count++;
+	return 0;
+}
+
+static void seen_free(seen_set *ss)
+{
+	for (size_t i = 0; i < ss->cap; i++)
+		acc_free(ss->slots[i]);
+	acc_free(ss->slots);
+}
 
 static int is_ws(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
@@ -89,8 +144,32 @@ static void validate_json(doc *d, const json_t *v, const char *pointer, uint32_t
 {
 	acc_error e;
 	acc_error_clear(&e);
-	if (acc_stix_validate_object(v, pointer, line, d->opt, d->r, &e) != ACC_OK)
+	if (acc_stix_validate_object(v, pointer, line, d->opt, d->r, &e) != ACC_OK) {
 		d->status = e.code;
+		return;
+	}
+	json_t *id = json_object_get(v, "id");
+	if (d->seen && json_is_string(id)) {
+		/* Section 8: a bundle may hold several versions of an object, but the
+		 * same version twice is almost certainly a mistake. */
+		json_t *mod = json_object_get(v, "modified");
+		char key[ACC_STIX_ID_MAX + 64];
+		snprintf(key, sizeof(key), "%s|%s", json_string_value(id),
+			 json_is_string(mod) ? json_string_value(mod) : "");
+		int r = seen_insert(d->seen, key);
+		if (r < 0) {
+			d->status = ACC_ENOMEM;
+		} else if (r > 0) {
+			char ptr[ACC_ERROR_PATH_MAX];
+			snprintf(ptr, sizeof(ptr), "%s/id", pointer);
+			acc_status s = acc__report_add(d->r, ACC_STIX_WARNING, ptr, strlen(ptr),
+						       "the bundle already holds this version (same id "
+						       "and modified) of the object",
+						       line);
+			if (s != ACC_OK)
+				d->status = s;
+		}
+	}
 }
 
 /* A member of an object found by scan_members. */
@@ -279,7 +358,20 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 			validate_json(d, hdr, pointer, line);
 			char prefix[ACC_ERROR_PATH_MAX];
 			snprintf(prefix, sizeof(prefix), "%s/objects", pointer);
+			/* Members of a bundle without spec_version (a STIX 2.1 bundle) are
+			 * STIX 2.1 objects: spec_version is then required of them. */
+			json_t *bsv = json_object_get(hdr, "spec_version");
+			acc_stix_options o = {d->opt ? d->opt->flags : 0};
+			if (!bsv)
+				o.flags |= ACC_STIX_ASSUME_21;
+			const acc_stix_options *saved = d->opt;
+			seen_set ss = {NULL, 0, 0};
+			d->opt = &o;
+			d->seen = &ss;
 			walk_array(d, os, oe, prefix, line);
+			d->opt = saved;
+			d->seen = NULL;
+			seen_free(&ss);
 		}
 	}
 	json_decref(hdr);
@@ -288,7 +380,7 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 acc_status acc_stix_validate_document(const char *buf, size_t len, const acc_stix_options *opt,
 				      acc_stix_report *r, acc_error *err)
 {
-	doc d = {buf, len, opt, r, ACC_OK};
+	doc d = {buf, len, opt, r, ACC_OK, NULL};
 	size_t i = 0;
 	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
 	    (unsigned char)buf[2] == 0xBF)

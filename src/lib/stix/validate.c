@@ -691,7 +691,7 @@ void acc__check_prop(acc__vctx *c, const acc__prop *p, const json_t *v)
 /* ---- undefined (custom) properties ---------------------------------------- */
 
 static const char *const reserved_props[] = {
-	"severity", "action", "usernames", "phone_numbers", "addresses",
+	"severity", "action", "phone_numbers", "addresses",
 	"first_seen_precision", "last_seen_precision", "valid_from_precision",
 	"valid_until_precision", NULL,
 };
@@ -1180,8 +1180,9 @@ acc_status acc__validate_object(acc__vctx *c, const json_t *obj)
 		if (!json_is_string(sv) || (strcmp(json_string_value(sv), "2.1") != 0 &&
 					     strcmp(json_string_value(sv), "2.0") != 0))
 			acc__err_at(c, "spec_version", "spec_version must be \"2.1\" (or \"2.0\")");
-		else if (td && td->cat == CAT_BUNDLE && c->version == 21)
-			acc__warn_at(c, "spec_version", "a STIX 2.1 bundle has no spec_version");
+		else if (td && td->cat == CAT_BUNDLE)
+			acc__warn_at(c, "spec_version", "bundle spec_version belongs to STIX 2.0; a "
+							"STIX 2.1 bundle has none");
 	}
 
 	int cat = td ? td->cat : 0;
