@@ -559,7 +559,8 @@ static void test_sighting(void **state)
 		   "count -1");
 	expect_clean(run_v(1, "sighting", "{\"count\": 0, \"summary\": true}", NULL), "count 0");
 	static const char *const not_sdo[] = {"bundle", "relationship", "sighting", "ipv4-addr",
-					      "marking-definition", NULL};
+					      "marking-definition", "language-content",
+					      "extension-definition", NULL};
 	for (const char *const *t = not_sdo; *t; t++) {
 		char patch[200];
 		snprintf(patch, sizeof(patch), "{\"sighting_of_ref\": \"%s--%s\"}", *t, UUID);

@@ -120,6 +120,37 @@ static void seen_window21(acc__vctx *c, const json_t *obj)
 		seen_window(c, obj);
 }
 
+/* Relationship endpoints and sighting_of_ref must not be meta objects or
+ * bundles (5.1.2, 5.2.1). The engine's "*sdo"/"*sco" check rejects them by
+ * category; this catches any meta type a table registers under another
+ * category, without reporting twice when the engine already does. */
+static const char *const smo_types[] = {"marking-definition", "language-content",
+					"extension-definition", "bundle", NULL};
+
+static void not_smo(acc__vctx *c, const json_t *v, const char *prop, const char *what)
+{
+	char t[ACC_LIMIT_STIX_TYPE_LEN + 1];
+	ref_type(v, t, sizeof(t));
+	if (!t[0] || !acc__vocab_has(smo_types, t))
+		return;
+	int cat = ref_cat(t);
+	if (cat == CAT_SDO || cat == CAT_SCO || cat == 0)
+		acc__err(c, "%s must refer to %s, not %s", prop, what, t);
+}
+
+static void source_ref_check(acc__vctx *c, const json_t *v)
+{
+	not_smo(c, v, "source_ref", "an SDO or an SCO");
+}
+static void target_ref_check(acc__vctx *c, const json_t *v)
+{
+	not_smo(c, v, "target_ref", "an SDO or an SCO");
+}
+static void sighting_of_ref_check(acc__vctx *c, const json_t *v)
+{
+	not_smo(c, v, "sighting_of_ref", "an SDO");
+}
+
 /* ---- reference type lists --------------------------------------------------- */
 
 static const char *const rt_sdo[] = {"*sdo", NULL};
@@ -539,13 +570,17 @@ static const acc__prop vulnerability_props[] = {
 
 /* ---- relationship (5.1) ------------------------------------------------------------ */
 
-static void relationship_type_check(acc__vctx *c, const json_t *v)
+static int rel_type_valid(const char *s)
 {
-	const char *s = json_string_value(v);
 	int ok = *s != '\0';
 	for (const char *p = s; ok && *p; p++)
 		ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-';
-	if (!ok)
+	return ok;
+}
+
+static void relationship_type_check(acc__vctx *c, const json_t *v)
+{
+	if (!rel_type_valid(json_string_value(v)))
 		acc__err(c, "relationship_type must contain only a-z, 0-9 and '-'");
 }
 
@@ -659,8 +694,10 @@ static int rel_type_known(const char *type)
 static const acc__prop relationship_props[] = {
 	{.name = "relationship_type", .kind = K_STRING, .flags = F_REQ, .check = relationship_type_check},
 	{.name = "description", .kind = K_STRING},
-	{.name = "source_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo_sco},
-	{.name = "target_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo_sco},
+	{.name = "source_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo_sco,
+	 .check = source_ref_check},
+	{.name = "target_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo_sco,
+	 .check = target_ref_check},
 	{.name = "start_time", .kind = K_TIMESTAMP, .flags = F_ONLY21},
 	{.name = "stop_time", .kind = K_TIMESTAMP, .flags = F_ONLY21},
 	{.name = NULL},
@@ -678,7 +715,7 @@ static void relationship_check(acc__vctx *c, const json_t *obj)
 	char src[ACC_LIMIT_STIX_TYPE_LEN + 1], tgt[ACC_LIMIT_STIX_TYPE_LEN + 1];
 	ref_type(json_object_get(obj, "source_ref"), src, sizeof(src));
 	ref_type(json_object_get(obj, "target_ref"), tgt, sizeof(tgt));
-	if (!json_is_string(rt) || !src[0] || !tgt[0])
+	if (!json_is_string(rt) || !rel_type_valid(json_string_value(rt)) || !src[0] || !tgt[0])
 		return;
 	const char *type = json_string_value(rt);
 	if (strcmp(type, "related-to") == 0)
@@ -715,7 +752,8 @@ static const acc__prop sighting_props[] = {
 	{.name = "first_seen", .kind = K_TIMESTAMP},
 	{.name = "last_seen", .kind = K_TIMESTAMP},
 	{.name = "count", .kind = K_INTEGER, .flags = F_RANGE, .min = 0, .max = 999999999},
-	{.name = "sighting_of_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo},
+	{.name = "sighting_of_ref", .kind = K_IDENTIFIER, .flags = F_REQ, .ref_types = rt_sdo,
+	 .check = sighting_of_ref_check},
 	{.name = "observed_data_refs", .kind = K_IDENTIFIER, .flags = F_LIST,
 	 .ref_types = rt_observed_data},
 	{.name = "where_sighted_refs", .kind = K_IDENTIFIER, .flags = F_LIST,
