@@ -401,6 +401,11 @@ static void test_observed_data(void **state)
 		   NULL, "2.0 empty objects");
 	expect_error_at(run_v(0, "observed-data", "{\"objects\": {\"0\": 1}}", NULL), "/objects/0",
 			NULL, "2.0 objects member not an object");
+	expect_error_at(run_v(0, "observed-data", "{\"objects\": {\"0\": {\"type\": \"ipv4-addr\"}}}",
+			      NULL),
+			"/objects/0/value", "required property missing", "2.0 observable checked");
+	expect_error_at(run_v(0, "observed-data", NULL, "objects"), "/objects",
+			"required property missing", "2.0 without objects");
 }
 
 /* ---- location ------------------------------------------------------------------------- */

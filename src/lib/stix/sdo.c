@@ -22,6 +22,7 @@
 #include "accord/limits.h"
 #include "accord/time.h"
 #include "schema.h"
+#include "sco.h"
 #include "vocab.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -437,9 +438,15 @@ static const acc__prop note_props[] = {
 };
 
 /* ---- observed-data (4.14) ------------------------------------------------------
- * objects: the STIX 2.0 observable container (required in 2.0, deprecated in
- * 2.1). The engine checks it as a dictionary; its members are cyber observable
- * objects, checked here only for being objects with a type. */
+ * objects: the observable container (required in 2.0, deprecated in 2.1). In a
+ * 2.0 object the SCO module validates its members as STIX 2.0 cyber observable
+ * objects. In 2.1 the engine checks it as a dictionary and its members are
+ * checked here only for being objects with a type. */
+
+static void objects20_check(acc__vctx *c, const json_t *v)
+{
+	acc__check_sco20(c, v);
+}
 
 static void objects_check(acc__vctx *c, const json_t *v)
 {
@@ -458,7 +465,7 @@ static const acc__prop observed_data_props[] = {
 	{.name = "last_observed", .kind = K_TIMESTAMP, .flags = F_REQ},
 	{.name = "number_observed", .kind = K_INTEGER, .flags = F_REQ | F_RANGE, .min = 1,
 	 .max = 999999999},
-	{.name = "objects", .kind = K_DICT, .flags = F_REQ20 | F_ONLY20, .check = objects_check},
+	{.name = "objects", .kind = K_ANY, .flags = F_REQ20 | F_ONLY20, .check = objects20_check},
 	{.name = "objects", .kind = K_DICT, .flags = F_ONLY21 | F_DEPRECATED, .check = objects_check},
 	{.name = "object_refs", .kind = K_IDENTIFIER, .flags = F_LIST | F_ONLY21,
 	 .ref_types = rt_sco_sro},
