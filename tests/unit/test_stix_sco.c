@@ -525,6 +525,13 @@ static void test_file(void **state)
 	err1("file", "{'size': 10}", "", "at least one of hashes or name");
 	err1("file", "{'name': 'a', 'size': -1}", "/size", NULL);
 	err1("file", "{'name': 'a', 'name_enc': 'UTF 8'}", "/name_enc", "character set");
+	err1("file", "{'name': 'a', 'name_enc': 'bla.bla.bla'}", "/name_enc", "IANA registry");
+	err1("file", "{'name': 'a', 'name_enc': 'latin1'}", "/name_enc", "IANA registry");
+	err1("directory", "{'path': '/', 'path_enc': 'ISO_8859-1:1987'}", "/path_enc",
+	     "IANA registry"); /* the Name, where a Preferred MIME Name exists */
+	clean("file", "{'name': 'a', 'name_enc': 'utf-8'}");
+	clean("file", "{'name': 'a', 'name_enc': 'Shift_JIS'}");
+	clean("directory", "{'path': '/', 'path_enc': 'NF_Z_62-010_(1973)'}");
 	warn1("file", "{'name': 'a', 'mime_type': 'zip'}", "/mime_type", "type/subtype");
 	err1("file", "{'name': 'a', 'magic_number_hex': 'xyz'}", "/magic_number_hex", NULL);
 	err1("file", "{'name': 'a', 'parent_directory_ref': 'file--" V4 "'}",
