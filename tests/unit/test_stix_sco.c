@@ -42,7 +42,7 @@ static json_t *J(const char *text)
 		if (*p == '\'')
 			*p = '"';
 	json_error_t je;
-	json_t *o = json_loads(s, 0, &je);
+	json_t *o = json_loads(s, JSON_ALLOW_NUL, &je);
 	if (!o)
 		fail_msg("bad test JSON (%s): %s", je.text, s);
 	free(s);
@@ -495,6 +495,10 @@ static void test_mac_domain_email_url(void **state)
 	err1("email-addr", "{'value': 'jdoe@example.com', 'belongs_to_ref': 'identity--" V4 "'}",
 	     "/belongs_to_ref", NULL);
 	err1("url", "{'value': 'foo'}", "/value", NULL);
+	/* an escaped NUL does not hide the rest of the value */
+	err1("ipv4-addr", "{'value': '1.2.3.4\\u0000junk'}", "/value", "IPv4");
+	err1("email-addr", "{'value': 'a@example.com\\u0000b'}", "/value", NULL);
+	err1("domain-name", "{'value': 'example.com\\u0000x'}", "/value", NULL);
 }
 
 static void test_email_message(void **state)
@@ -942,6 +946,26 @@ static void test_stix20_objects(void **state)
 	check20("[]", ACC_STIX_ERROR, "/objects", NULL);
 }
 
+/* The same through the public API: a STIX 2.0 observed-data. */
+static void test_stix20_observed_data(void **state)
+{
+	(void)state;
+	json_t *od = J("{'type': 'observed-data', 'id': 'observed-data--" V4 "',"
+		       " 'created': '2016-04-06T19:58:16.000Z', 'modified': '2016-04-06T19:58:16.000Z',"
+		       " 'first_observed': '2015-12-21T19:00:00Z', 'last_observed': '2015-12-21T19:00:00Z',"
+		       " 'number_observed': 1, 'objects': {"
+		       "  '0': {'type': 'ipv4-addr', 'value': '198.51.100.3'},"
+		       "  '1': {'type': 'network-traffic', 'src_ref': '0', 'dst_ref': '7',"
+		       "        'protocols': ['tcp']}}}");
+	acc_stix_report *r = run(od);
+	if (acc_stix_report_count(r) != 1 ||
+	    !has(r, ACC_STIX_ERROR, "/objects/1/dst_ref", "does not name an object")) {
+		dump(r);
+		fail();
+	}
+	acc_stix_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -960,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_sco_id_rules),
 		cmocka_unit_test(test_sco_id_allocation_failures),
 		cmocka_unit_test(test_stix20_objects),
+		cmocka_unit_test(test_stix20_observed_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

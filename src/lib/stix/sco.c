@@ -59,6 +59,12 @@ static int has(const json_t *obj, const char *name)
 	return json_object_get(obj, name) != NULL;
 }
 
+/* A string value holding "\u0000" cannot be an address, a name or a CPE. */
+static int nul_inside(const json_t *v)
+{
+	return strlen(json_string_value(v)) != json_string_length(v);
+}
+
 /* Does obj hold at least one property of `props` that exists in `version`? */
 static int has_any_defined(const json_t *obj, const acc__prop *props, int version)
 {
@@ -217,14 +223,14 @@ int acc__is_ipv6_cidr(const char *s)
 
 static void check_ipv4_value(acc__vctx *c, const json_t *v)
 {
-	if (!acc__is_ipv4_cidr(json_string_value(v)))
+	if (nul_inside(v) || !acc__is_ipv4_cidr(json_string_value(v)))
 		acc__err(c, "'%.80s' is not an IPv4 address or CIDR block (a.b.c.d[/0-32])",
 			 json_string_value(v));
 }
 
 static void check_ipv6_value(acc__vctx *c, const json_t *v)
 {
-	if (!acc__is_ipv6_cidr(json_string_value(v)))
+	if (nul_inside(v) || !acc__is_ipv6_cidr(json_string_value(v)))
 		acc__err(c, "'%.80s' is not an IPv6 address or CIDR block (RFC 4291, /0-128)",
 			 json_string_value(v));
 }
@@ -315,7 +321,7 @@ static void check_email_value(acc__vctx *c, const json_t *v)
 {
 	const char *s = json_string_value(v);
 	size_t n = json_string_length(v);
-	if (addr_spec_ok(s, n))
+	if (!nul_inside(v) && addr_spec_ok(s, n))
 		return;
 	if (n && s[n - 1] == '>' && strchr(s, '<'))
 		acc__err(c, "email-addr value must not include a display name (put it in display_name)");
@@ -332,7 +338,7 @@ static void check_domain_value(acc__vctx *c, const json_t *v)
 	size_t n = json_string_length(v);
 	if (n && s[n - 1] == '.')
 		n--;
-	int ok = n > 0 && n <= 253;
+	int ok = n > 0 && n <= 253 && !nul_inside(v);
 	size_t label = 0;
 	for (size_t i = 0; ok && i <= n; i++) {
 		unsigned char ch = i < n ? (unsigned char)s[i] : '.';
@@ -365,7 +371,7 @@ static void check_mime_type(acc__vctx *c, const json_t *v)
 {
 	const char *s = json_string_value(v);
 	const char *slash = strchr(s, '/');
-	if (!slash || !restricted_name(s, (size_t)(slash - s)) ||
+	if (!slash || nul_inside(v) || !restricted_name(s, (size_t)(slash - s)) ||
 	    !restricted_name(slash + 1, strlen(slash + 1)))
 		acc__warn(c, "mime_type should be an IANA media type of the form type/subtype");
 }
@@ -424,7 +430,7 @@ static const char *const iana_charsets[] = {
 static void check_charset(acc__vctx *c, const json_t *v)
 {
 	const char *s = json_string_value(v);
-	for (const char *const *p = iana_charsets; *p; p++)
+	for (const char *const *p = iana_charsets; *p && !nul_inside(v); p++)
 		if (strcasecmp(*p, s) == 0)
 			return;
 	acc__err(c, "'%.80s' is not a character set of the IANA registry (its Preferred MIME Name, "
@@ -522,7 +528,7 @@ static int cpe23_ok(const char *s)
 
 static void check_cpe(acc__vctx *c, const json_t *v)
 {
-	if (!cpe23_ok(json_string_value(v)))
+	if (nul_inside(v) || !cpe23_ok(json_string_value(v)))
 		acc__err(c, "'%.80s' is not a CPE 2.3 formatted string (cpe:2.3:part:vendor:...)",
 			 json_string_value(v));
 }
