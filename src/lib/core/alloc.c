@@ -4,15 +4,22 @@
  * injection itself is only meaningful in single-threaded tests.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "accord/alloc.h"
+#include "core/alloc_int.h"
 
 static atomic_long fail_countdown = -1; /* <0: never fail */
 static atomic_long fail_count;
 static atomic_long live;
+
+static _Thread_local unsigned long thread_failures;
+
+unsigned long acc__alloc_thread_failures(void) { return thread_failures; }
 
 static int should_fail(void)
 {
@@ -21,6 +28,7 @@ static int should_fail(void)
 		return 0;
 	if (c == 0) {
 		atomic_fetch_add_explicit(&fail_count, 1, memory_order_relaxed);
+		thread_failures++;
 		return 1;
 	}
 	atomic_fetch_sub_explicit(&fail_countdown, 1, memory_order_relaxed);
@@ -34,6 +42,8 @@ void *acc_malloc(size_t n)
 	void *p = malloc(n ? n : 1);
 	if (p)
 		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+	else
+		thread_failures++;
 	return p;
 }
 
@@ -44,6 +54,8 @@ void *acc_calloc(size_t count, size_t size)
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (p)
 		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+	else
+		thread_failures++;
 	return p;
 }
 
@@ -53,7 +65,10 @@ void *acc_realloc(void *p, size_t n)
 		return acc_malloc(n);
 	if (should_fail())
 		return NULL;
-	return realloc(p, n ? n : 1);
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		thread_failures++;
+	return q;
 }
 
 void acc_free(void *p)
@@ -66,6 +81,8 @@ void acc_free(void *p)
 
 char *acc_strndup(const char *s, size_t n)
 {
+	if (n == SIZE_MAX)
+		return NULL; /* n + 1 would wrap to 0 */
 	char *d = acc_malloc(n + 1);
 	if (!d)
 		return NULL;
@@ -76,12 +93,15 @@ char *acc_strndup(const char *s, size_t n)
 
 char *acc_strdup(const char *s) { return acc_strndup(s, strlen(s)); }
 
+static void set_json_funcs(void) { json_set_alloc_funcs(acc_malloc, acc_free); }
+
 void acc_alloc_init_json(void)
 {
-	static atomic_int done;
-	if (atomic_exchange(&done, 1))
-		return;
-	json_set_alloc_funcs(acc_malloc, acc_free);
+	/* pthread_once, not a flag set before the call: a second thread must
+	 * not go on to allocate with jansson's defaults while the first is
+	 * still installing ours. */
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, set_json_funcs);
 }
 
 void acc_alloc_fail_after(long n) { atomic_store(&fail_countdown, n < 0 ? -1 : n); }

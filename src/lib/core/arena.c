@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,6 +74,8 @@ void *acc_arena_calloc(acc_arena *a, size_t count, size_t size)
 
 char *acc_arena_strndup(acc_arena *a, const char *s, size_t n)
 {
+	if (n == SIZE_MAX)
+		return NULL; /* n + 1 would wrap to 0 */
 	char *d = acc_arena_alloc(a, n + 1);
 	if (!d)
 		return NULL;
@@ -102,7 +105,7 @@ void acc_arena_reset(acc_arena *a)
 	acc_arena_chunk *c = a->head;
 	if (!c)
 		return;
-	/* Keep the oldest chunk of default size for reuse. */
+	/* Keep one chunk of the default size (the newest) for reuse. */
 	acc_arena_chunk *keep = NULL;
 	while (c) {
 		acc_arena_chunk *next = c->next;

@@ -1,4 +1,5 @@
 /* buf.c - growable buffer with a sticky error (see accord/buf.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,11 +44,18 @@ void acc_buf_reserve(acc_buf *b, size_t n)
 
 void acc_buf_append(acc_buf *b, const void *p, size_t n)
 {
+	if (b->status != ACC_OK)
+		return;
+	/* p may point into b->data itself (appending part of the buffer to
+	 * itself): remember its offset, the reserve below may move data. */
+	uintptr_t up = (uintptr_t)p, ud = (uintptr_t)b->data;
+	int inside = b->data && up >= ud && up < ud + b->cap;
+	size_t off = inside ? (size_t)(up - ud) : 0;
 	acc_buf_reserve(b, n);
 	if (b->status != ACC_OK)
 		return;
 	if (n)
-		memcpy(b->data + b->len, p, n);
+		memmove(b->data + b->len, inside ? b->data + off : p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
@@ -56,7 +64,7 @@ void acc_buf_puts(acc_buf *b, const char *s) { acc_buf_append(b, s, strlen(s)); 
 
 void acc_buf_putc(acc_buf *b, char c)
 {
-	if (b->status == ACC_OK && b->len + 1 < b->cap) {
+	if (b->status == ACC_OK && b->len + 1 < b->cap && (!b->max || b->len < b->max)) {
 		b->data[b->len++] = c;
 		b->data[b->len] = '\0';
 		return;
@@ -77,10 +85,18 @@ void acc_buf_vprintf(acc_buf *b, const char *fmt, va_list ap)
 	} else if ((size_t)n < sizeof(small)) {
 		acc_buf_append(b, small, (size_t)n);
 	} else {
-		acc_buf_reserve(b, (size_t)n);
-		if (b->status == ACC_OK) {
-			vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-			b->len += (size_t)n;
+		/* Format into a temporary, not into data + len: an argument may
+		 * point into the buffer, which growing would move and writing
+		 * at len would overwrite (its NUL terminator first). */
+		char *tmp = NULL;
+		if (b->max && (size_t)n > b->max - b->len) {
+			b->status = ACC_ELIMIT; /* before allocating n bytes for nothing */
+		} else if ((tmp = acc_malloc((size_t)n + 1)) == NULL) {
+			b->status = ACC_ENOMEM;
+		} else {
+			vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
+			acc_buf_append(b, tmp, (size_t)n);
+			acc_free(tmp);
 		}
 	}
 	va_end(ap2);
@@ -118,6 +134,8 @@ char *acc_buf_take(acc_buf *b, size_t *len)
 			b->data = NULL;
 		}
 	}
+	if (!p && len)
+		*len = 0;
 	acc_buf_free(b);
 	return p;
 }

@@ -42,22 +42,28 @@ acc_status acc_error_set(acc_error *err, acc_status code, const char *path, cons
 {
 	if (!err)
 		return code;
-	err->code = code;
-	if (path) {
-		size_t n = strlen(path);
-		if (n >= sizeof(err->path))
-			n = sizeof(err->path) - 1;
-		memcpy(err->path, path, n);
-		err->path[n] = '\0';
-	}
+	/* Format first, into a local: the arguments may point into *err
+	 * itself (wrapping an error with context: "...: %s", err->msg). */
+	char msg[sizeof(err->msg)];
 	if (fmt) {
 		va_list ap;
 		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	} else {
-		snprintf(err->msg, sizeof(err->msg), "%s", acc_strerror(code));
+		snprintf(msg, sizeof(msg), "%s", acc_strerror(code));
 	}
+	/* A new error: no stale path or position from an earlier one. */
+	size_t n = path ? strlen(path) : 0;
+	if (n >= sizeof(err->path))
+		n = sizeof(err->path) - 1;
+	memmove(err->path, path ? path : "", n);
+	err->path[n] = '\0';
+	err->code = code;
+	err->line = 0;
+	err->column = 0;
+	err->offset = SIZE_MAX;
+	memcpy(err->msg, msg, sizeof(msg));
 	return code;
 }
 
