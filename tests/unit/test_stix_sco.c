@@ -26,10 +26,10 @@
 #include "stix/schema.h"
 #include "stix/sco.h"
 
-#define V4 "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
+#define V4     "8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"
 #define SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-#define MD5 "d41d8cd98f00b204e9800998ecf8427e"
-#define SHA1 "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+#define MD5    "d41d8cd98f00b204e9800998ecf8427e"
+#define SHA1   "da39a3ee5e6b4b0d3255bfef95601890afd80709"
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -91,8 +91,9 @@ static void dump(const acc_stix_report *r)
 {
 	for (size_t i = 0; i < acc_stix_report_count(r); i++) {
 		const acc_stix_problem *p = acc_stix_report_get(r, i);
-		print_message("  %s at '%s': %s\n", p->severity == ACC_STIX_ERROR ? "error" : "warning",
-			      p->pointer, p->message);
+		print_message("  %s at '%s': %s\n",
+		              p->severity == ACC_STIX_ERROR ? "error" : "warning", p->pointer,
+		              p->message);
 	}
 }
 
@@ -108,7 +109,7 @@ static acc_stix_report *run(json_t *o)
 }
 
 static int has(const acc_stix_report *r, acc_stix_severity sev, const char *pointer,
-	       const char *needle)
+               const char *needle)
 {
 	for (size_t i = 0; i < acc_stix_report_count(r); i++) {
 		const acc_stix_problem *p = acc_stix_report_get(r, i);
@@ -132,13 +133,13 @@ static void clean(const char *type, const char *extra)
 
 /* Exactly one problem, of severity sev at pointer, its message containing needle. */
 static void one(const char *type, const char *extra, acc_stix_severity sev, const char *pointer,
-		const char *needle)
+                const char *needle)
 {
 	acc_stix_report *r = run(mk(type, extra));
 	if (count(r) != 1 || !has(r, sev, pointer, needle)) {
 		print_message("%s %s: expected exactly one %s at '%s' (%s), got:\n", type, extra,
-			      sev == ACC_STIX_ERROR ? "error" : "warning", pointer,
-			      needle ? needle : "any message");
+		              sev == ACC_STIX_ERROR ? "error" : "warning", pointer,
+		              needle ? needle : "any message");
 		dump(r);
 		fail();
 	}
@@ -161,7 +162,7 @@ static void err_at(const char *type, const char *extra, const char *pointer, con
 	acc_stix_report *r = run(mk(type, extra));
 	if (!has(r, ACC_STIX_ERROR, pointer, needle)) {
 		print_message("%s %s: expected an error at '%s' (%s), got:\n", type, extra, pointer,
-			      needle ? needle : "any message");
+		              needle ? needle : "any message");
 		dump(r);
 		fail();
 	}
@@ -176,39 +177,52 @@ struct sample {
 };
 
 static const struct sample minimal[] = {
-	{"artifact", "{'payload_bin': 'aGVsbG8gd29ybGQ='}"},
-	{"artifact", "{'url': 'https://example.com/a.bin', 'hashes': {'SHA-256': '" SHA256 "'}}"},
-	{"autonomous-system", "{'number': 15139}"},
-	{"directory", "{'path': '/usr/home'}"},
-	{"domain-name", "{'value': 'example.com'}"},
-	{"email-addr", "{'value': 'john@example.com'}"},
-	{"email-message", "{'is_multipart': false}"},
-	{"file", "{'name': 'foo.exe'}"},
-	{"file", "{'hashes': {'MD5': '" MD5 "'}}"},
-	{"ipv4-addr", "{'value': '198.51.100.3'}"},
-	{"ipv6-addr", "{'value': '2001:db8::1'}"},
-	{"mac-addr", "{'value': 'd2:fb:49:24:37:18'}"},
-	{"mutex", "{'name': '__CLEANSWEEP__'}"},
-	{"network-traffic", "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['tcp']}"},
-	{"network-traffic", "{'dst_ref': 'domain-name--" V4 "', 'protocols': ['ipv4', 'tcp']}"},
-	{"process", "{'pid': 1221}"},
-	{"software", "{'name': 'Word'}"},
-	{"url", "{'value': 'https://example.com/research/index.html'}"},
-	{"user-account", "{'user_id': '1001'}"},
-	{"windows-registry-key", "{'key': 'HKEY_LOCAL_MACHINE\\\\System\\\\Foo'}"},
-	{"x509-certificate", "{'serial_number': '36:f7:d4:32:f4:ab:70:ea'}"},
-	{NULL, NULL},
+    {"artifact", "{'payload_bin': 'aGVsbG8gd29ybGQ='}"},
+    {"artifact", "{'url': 'https://example.com/a.bin', 'hashes': {'SHA-256': '" SHA256 "'}}"},
+    {"autonomous-system", "{'number': 15139}"},
+    {"directory", "{'path': '/usr/home'}"},
+    {"domain-name", "{'value': 'example.com'}"},
+    {"email-addr", "{'value': 'john@example.com'}"},
+    {"email-message", "{'is_multipart': false}"},
+    {"file", "{'name': 'foo.exe'}"},
+    {"file", "{'hashes': {'MD5': '" MD5 "'}}"},
+    {"ipv4-addr", "{'value': '198.51.100.3'}"},
+    {"ipv6-addr", "{'value': '2001:db8::1'}"},
+    {"mac-addr", "{'value': 'd2:fb:49:24:37:18'}"},
+    {"mutex", "{'name': '__CLEANSWEEP__'}"},
+    {"network-traffic", "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['tcp']}"},
+    {"network-traffic", "{'dst_ref': 'domain-name--" V4 "', 'protocols': ['ipv4', 'tcp']}"},
+    {"process", "{'pid': 1221}"},
+    {"software", "{'name': 'Word'}"},
+    {"url", "{'value': 'https://example.com/research/index.html'}"},
+    {"user-account", "{'user_id': '1001'}"},
+    {"windows-registry-key", "{'key': 'HKEY_LOCAL_MACHINE\\\\System\\\\Foo'}"},
+    {"x509-certificate", "{'serial_number': '36:f7:d4:32:f4:ab:70:ea'}"},
+    {NULL, NULL},
 };
 
 static void test_minimal_objects_are_clean(void **state)
 {
 	(void)state;
 	int seen[18] = {0};
-	static const char *const all[] = {
-		"artifact", "autonomous-system", "directory", "domain-name", "email-addr",
-		"email-message", "file", "ipv4-addr", "ipv6-addr", "mac-addr", "mutex",
-		"network-traffic", "process", "software", "url", "user-account",
-		"windows-registry-key", "x509-certificate"};
+	static const char *const all[] = {"artifact",
+	                                  "autonomous-system",
+	                                  "directory",
+	                                  "domain-name",
+	                                  "email-addr",
+	                                  "email-message",
+	                                  "file",
+	                                  "ipv4-addr",
+	                                  "ipv6-addr",
+	                                  "mac-addr",
+	                                  "mutex",
+	                                  "network-traffic",
+	                                  "process",
+	                                  "software",
+	                                  "url",
+	                                  "user-account",
+	                                  "windows-registry-key",
+	                                  "x509-certificate"};
 	for (const struct sample *s = minimal; s->type; s++) {
 		clean(s->type, s->json);
 		for (int i = 0; i < 18; i++)
@@ -221,138 +235,139 @@ static void test_minimal_objects_are_clean(void **state)
 }
 
 static const struct sample full[] = {
-	{"artifact", "{'mime_type': 'application/zip', 'payload_bin': 'aGVsbG8=',"
-		     " 'hashes': {'MD5': '" MD5 "'}, 'encryption_algorithm': 'mime-type-indicated',"
-		     " 'decryption_key': 'My voice is my passport'}"},
-	{"autonomous-system", "{'number': 15139, 'name': 'Slime Industries', 'rir': 'ARIN'}"},
-	{"directory", "{'path': 'C:\\\\Windows\\\\System32', 'path_enc': 'UTF-8',"
-		      " 'ctime': '2015-12-21T19:00:00Z', 'mtime': '2015-12-24T19:00:00Z',"
-		      " 'atime': '2015-12-21T20:00:00Z',"
-		      " 'contains_refs': ['file--" V4 "', 'directory--" V4 "']}"},
-	{"domain-name", "{'value': 'www.example.com', 'resolves_to_refs': ['ipv4-addr--" V4 "',"
-			" 'domain-name--" V4 "']}"},
-	{"email-addr", "{'value': 'john@example.com', 'display_name': 'John Doe',"
-		       " 'belongs_to_ref': 'user-account--" V4 "'}"},
-	{"email-message",
-	 "{'is_multipart': true, 'date': '1997-11-21T15:55:06Z',"
-	 " 'content_type': 'multipart/mixed', 'from_ref': 'email-addr--" V4 "',"
-	 " 'sender_ref': 'email-addr--" V4 "', 'to_refs': ['email-addr--" V4 "'],"
-	 " 'cc_refs': ['email-addr--" V4 "'], 'bcc_refs': ['email-addr--" V4 "'],"
-	 " 'message_id': '<abc@example.com>', 'subject': 'Saying Hello',"
-	 " 'received_lines': ['from mail.example.com by relay'],"
-	 " 'additional_header_fields': {'Content-Disposition': 'inline',"
-	 "   'X-Mailer': 'Mutt/1.5.23', 'X-Originating-IP': ['198.51.100.3', '198.51.100.4']},"
-	 " 'body_multipart': [{'content_type': 'text/plain; charset=utf-8',"
-	 "   'content_disposition': 'inline', 'body': 'Cats are funny!'},"
-	 "  {'content_type': 'image/png', 'body_raw_ref': 'artifact--" V4 "'},"
-	 "  {'content_type': 'application/zip', 'body_raw_ref': 'file--" V4 "'}],"
-	 " 'raw_email_ref': 'artifact--" V4 "'}"},
-	{"file",
-	 "{'hashes': {'SHA-256': '" SHA256 "'}, 'size': 25536, 'name': 'foo.dll',"
-	 " 'name_enc': 'windows-1252', 'magic_number_hex': '4D5A', 'mime_type': 'application/x-dosexec',"
-	 " 'ctime': '2016-12-21T19:00:00Z', 'mtime': '2016-12-24T19:00:00Z',"
-	 " 'atime': '2016-12-21T20:00:00Z', 'parent_directory_ref': 'directory--" V4 "',"
-	 " 'contains_refs': ['file--" V4 "', 'url--" V4 "'], 'content_ref': 'artifact--" V4 "',"
-	 " 'extensions': {"
-	 "  'archive-ext': {'contains_refs': ['file--" V4 "', 'directory--" V4 "'], 'comment': 'x'},"
-	 "  'ntfs-ext': {'sid': '1', 'alternate_data_streams': [{'name': 'second.stream',"
-	 "     'size': 25536, 'hashes': {'SHA-256': '" SHA256 "'}}]},"
-	 "  'pdf-ext': {'version': '1.7', 'is_optimized': false, 'document_info_dict': {"
-	 "     'Title': 'Sample document', 'CreationDate': '20070412090123-02'},"
-	 "     'pdfid0': 'DFCE52BD827ECF765649852119D', 'pdfid1': '57A1E0F9ED2AE523E313C'},"
-	 "  'raster-image-ext': {'image_height': 768, 'image_width': 1024, 'bits_per_pixel': 72,"
-	 "     'exif_tags': {'Make': 'Nikon', 'Model': 'D7000', 'XResolution': 4928}},"
-	 "  'windows-pebinary-ext': {'pe_type': 'exe', 'imphash': 'x', 'machine_hex': '014c',"
-	 "     'number_of_sections': 4, 'time_date_stamp': '2016-01-22T12:31:12Z',"
-	 "     'pointer_to_symbol_table_hex': '74726144', 'number_of_symbols': 4542568,"
-	 "     'size_of_optional_header': 224, 'characteristics_hex': '818f',"
-	 "     'file_header_hashes': {'SHA-256': '" SHA256 "'},"
-	 "     'optional_header': {'magic_hex': '010b', 'major_linker_version': 2,"
-	 "       'minor_linker_version': 25, 'size_of_code': 512, 'size_of_initialized_data': 283648,"
-	 "       'size_of_uninitialized_data': 0, 'address_of_entry_point': 4096,"
-	 "       'base_of_code': 4096, 'base_of_data': 8192, 'image_base': 14548992,"
-	 "       'section_alignment': 4096, 'file_alignment': 4096, 'major_os_version': 1,"
-	 "       'minor_os_version': 0, 'major_image_version': 0, 'minor_image_version': 0,"
-	 "       'major_subsystem_version': 4, 'minor_subsystem_version': 0,"
-	 "       'win32_version_value_hex': '00', 'size_of_image': 299008, 'size_of_headers': 4096,"
-	 "       'checksum_hex': '00', 'subsystem_hex': '03', 'dll_characteristics_hex': '00',"
-	 "       'size_of_stack_reserve': 100000, 'size_of_stack_commit': 8192,"
-	 "       'size_of_heap_reserve': 100000, 'size_of_heap_commit': 4096,"
-	 "       'loader_flags_hex': 'abdbffde', 'number_of_rva_and_sizes': 3758087646,"
-	 "       'hashes': {'SHA-256': '" SHA256 "'}},"
-	 "     'sections': [{'name': 'CODE', 'entropy': 0.061089},"
-	 "       {'name': 'DATA', 'size': 4096, 'entropy': 7.980693,"
-	 "        'hashes': {'SHA-256': '" SHA256 "'}}]}}}"},
-	{"ipv4-addr", "{'value': '198.51.100.0/24'}"},
-	{"ipv6-addr", "{'value': '2001:0db8:85a3:0000:0000:8a2e:0370:7334'}"},
-	{"network-traffic",
-	 "{'start': '2016-06-19T01:00:00Z', 'end': '2016-06-19T01:00:00Z', 'is_active': false,"
-	 " 'src_ref': 'ipv4-addr--" V4 "', 'dst_ref': 'mac-addr--" V4 "', 'src_port': 0,"
-	 " 'dst_port': 65535, 'protocols': ['ipv4', 'tcp', 'http'], 'src_byte_count': 147600,"
-	 " 'dst_byte_count': 0, 'src_packets': 100, 'dst_packets': 1,"
-	 " 'ipfix': {'minimumIpTotalLength': 32, 'maximumIpTotalLength': 2556, 'x': 'y'},"
-	 " 'src_payload_ref': 'artifact--" V4 "', 'dst_payload_ref': 'artifact--" V4 "',"
-	 " 'encapsulates_refs': ['network-traffic--" V4 "'],"
-	 " 'encapsulated_by_ref': 'network-traffic--" V4 "',"
-	 " 'extensions': {"
-	 "  'http-request-ext': {'request_method': 'get', 'request_value': '/download.html',"
-	 "     'request_version': 'http/1.1', 'request_header': {'Accept-Encoding': 'gzip,deflate',"
-	 "     'Host': ['www.example.com']}, 'message_body_length': 10,"
-	 "     'message_body_data_ref': 'artifact--" V4 "'},"
-	 "  'icmp-ext': {'icmp_type_hex': '08', 'icmp_code_hex': '00'},"
-	 "  'socket-ext': {'address_family': 'AF_INET', 'is_blocking': true, 'is_listening': false,"
-	 "     'options': {'SO_KEEPALIVE': 1, 'TCP_NODELAY': 1}, 'socket_type': 'SOCK_STREAM',"
-	 "     'socket_descriptor': 3, 'socket_handle': -1},"
-	 "  'tcp-ext': {'src_flags_hex': '00000002', 'dst_flags_hex': '00000012'}}}"},
-	{"process",
-	 "{'is_hidden': false, 'pid': 2217, 'created_time': '2016-01-20T14:11:25.55Z',"
-	 " 'cwd': 'C:\\\\Users\\\\x', 'command_line': 'gedit-bin.exe --new-window',"
-	 " 'environment_variables': {'ProgramFiles': 'C:\\\\Program Files', 'PATH': 'x'},"
-	 " 'opened_connection_refs': ['network-traffic--" V4 "'],"
-	 " 'creator_user_ref': 'user-account--" V4 "', 'image_ref': 'file--" V4 "',"
-	 " 'parent_ref': 'process--" V4 "', 'child_refs': ['process--" V4 "'],"
-	 " 'extensions': {"
-	 "  'windows-process-ext': {'aslr_enabled': true, 'dep_enabled': true,"
-	 "     'priority': 'HIGH_PRIORITY_CLASS', 'owner_sid': 'S-1-5-21-186985262-1309',"
-	 "     'window_title': 'x', 'startup_info': {'lpDesktop': 'x'}, 'integrity_level': 'high'},"
-	 "  'windows-service-ext': {'service_name': 'sirvizio', 'descriptions': ['x'],"
-	 "     'display_name': 'sirvizio', 'group_name': 'x', 'start_type': 'SERVICE_AUTO_START',"
-	 "     'service_dll_refs': ['file--" V4 "'], 'service_type': 'SERVICE_WIN32_OWN_PROCESS',"
-	 "     'service_status': 'SERVICE_RUNNING'}}}"},
-	{"software", "{'name': 'Word', 'cpe': 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*',"
-		     " 'swid': 'com.acme.rms-ce-v4-1-5-0', 'languages': ['en', 'fr-CA'],"
-		     " 'vendor': 'Microsoft', 'version': '2002'}"},
-	{"user-account",
-	 "{'user_id': '1001', 'credential': 'password', 'account_login': 'jdoe',"
-	 " 'account_type': 'unix', 'display_name': 'John Doe', 'is_service_account': false,"
-	 " 'is_privileged': false, 'can_escalate_privs': true, 'is_disabled': false,"
-	 " 'account_created': '2016-01-20T12:31:12Z', 'account_expires': '2018-01-20T12:31:12Z',"
-	 " 'credential_last_changed': '2016-01-20T14:27:43Z',"
-	 " 'account_first_login': '2016-01-20T14:26:07Z',"
-	 " 'account_last_login': '2016-07-22T16:08:28Z',"
-	 " 'extensions': {'unix-account-ext': {'gid': 1001, 'groups': ['wheel'],"
-	 "   'home_dir': '/home/jdoe', 'shell': '/bin/bash'}}}"},
-	{"windows-registry-key",
-	 "{'key': 'hkey_local_machine\\\\system\\\\bar\\\\foo', 'values': [{'name': 'Foo',"
-	 " 'data': 'qwerty', 'data_type': 'REG_SZ'}, {'name': '', 'data': '42',"
-	 " 'data_type': 'REG_DWORD'}], 'modified_time': '2018-01-20T12:31:12Z',"
-	 " 'creator_user_ref': 'user-account--" V4 "', 'number_of_subkeys': 2}"},
-	{"x509-certificate",
-	 "{'is_self_signed': false, 'hashes': {'SHA-256': '" SHA256 "'}, 'version': '3',"
-	 " 'serial_number': '36:f7:d4:32', 'signature_algorithm': 'md5WithRSAEncryption',"
-	 " 'issuer': 'C=ZA, ST=Western Cape', 'validity_not_before': '2016-03-12T12:00:00Z',"
-	 " 'validity_not_after': '2016-08-21T12:00:00Z', 'subject': 'C=US, ST=Maryland',"
-	 " 'subject_public_key_algorithm': 'rsaEncryption', 'subject_public_key_modulus': 'e2',"
-	 " 'subject_public_key_exponent': 65537, 'x509_v3_extensions': {"
-	 "  'basic_constraints': 'critical,CA:TRUE, pathlen:0', 'name_constraints': 'x',"
-	 "  'policy_constraints': 'x', 'key_usage': 'x', 'extended_key_usage': 'x',"
-	 "  'subject_key_identifier': 'x', 'authority_key_identifier': 'x',"
-	 "  'subject_alternative_name': 'x', 'issuer_alternative_name': 'x',"
-	 "  'subject_directory_attributes': 'x', 'crl_distribution_points': 'x',"
-	 "  'inhibit_any_policy': '2', 'private_key_usage_period_not_before': '2016-03-12T12:00:00Z',"
-	 "  'private_key_usage_period_not_after': '2018-03-12T12:00:00Z',"
-	 "  'certificate_policies': 'x', 'policy_mappings': 'x'}}"},
-	{NULL, NULL},
+    {"artifact", "{'mime_type': 'application/zip', 'payload_bin': 'aGVsbG8=',"
+                 " 'hashes': {'MD5': '" MD5 "'}, 'encryption_algorithm': 'mime-type-indicated',"
+                 " 'decryption_key': 'My voice is my passport'}"},
+    {"autonomous-system", "{'number': 15139, 'name': 'Slime Industries', 'rir': 'ARIN'}"},
+    {"directory", "{'path': 'C:\\\\Windows\\\\System32', 'path_enc': 'UTF-8',"
+                  " 'ctime': '2015-12-21T19:00:00Z', 'mtime': '2015-12-24T19:00:00Z',"
+                  " 'atime': '2015-12-21T20:00:00Z',"
+                  " 'contains_refs': ['file--" V4 "', 'directory--" V4 "']}"},
+    {"domain-name", "{'value': 'www.example.com', 'resolves_to_refs': ['ipv4-addr--" V4 "',"
+                    " 'domain-name--" V4 "']}"},
+    {"email-addr", "{'value': 'john@example.com', 'display_name': 'John Doe',"
+                   " 'belongs_to_ref': 'user-account--" V4 "'}"},
+    {"email-message",
+     "{'is_multipart': true, 'date': '1997-11-21T15:55:06Z',"
+     " 'content_type': 'multipart/mixed', 'from_ref': 'email-addr--" V4 "',"
+     " 'sender_ref': 'email-addr--" V4 "', 'to_refs': ['email-addr--" V4 "'],"
+     " 'cc_refs': ['email-addr--" V4 "'], 'bcc_refs': ['email-addr--" V4 "'],"
+     " 'message_id': '<abc@example.com>', 'subject': 'Saying Hello',"
+     " 'received_lines': ['from mail.example.com by relay'],"
+     " 'additional_header_fields': {'Content-Disposition': 'inline',"
+     "   'X-Mailer': 'Mutt/1.5.23', 'X-Originating-IP': ['198.51.100.3', '198.51.100.4']},"
+     " 'body_multipart': [{'content_type': 'text/plain; charset=utf-8',"
+     "   'content_disposition': 'inline', 'body': 'Cats are funny!'},"
+     "  {'content_type': 'image/png', 'body_raw_ref': 'artifact--" V4 "'},"
+     "  {'content_type': 'application/zip', 'body_raw_ref': 'file--" V4 "'}],"
+     " 'raw_email_ref': 'artifact--" V4 "'}"},
+    {"file",
+     "{'hashes': {'SHA-256': '" SHA256 "'}, 'size': 25536, 'name': 'foo.dll',"
+     " 'name_enc': 'windows-1252', 'magic_number_hex': '4D5A', 'mime_type': "
+     "'application/x-dosexec',"
+     " 'ctime': '2016-12-21T19:00:00Z', 'mtime': '2016-12-24T19:00:00Z',"
+     " 'atime': '2016-12-21T20:00:00Z', 'parent_directory_ref': 'directory--" V4 "',"
+     " 'contains_refs': ['file--" V4 "', 'url--" V4 "'], 'content_ref': 'artifact--" V4 "',"
+     " 'extensions': {"
+     "  'archive-ext': {'contains_refs': ['file--" V4 "', 'directory--" V4 "'], 'comment': 'x'},"
+     "  'ntfs-ext': {'sid': '1', 'alternate_data_streams': [{'name': 'second.stream',"
+     "     'size': 25536, 'hashes': {'SHA-256': '" SHA256 "'}}]},"
+     "  'pdf-ext': {'version': '1.7', 'is_optimized': false, 'document_info_dict': {"
+     "     'Title': 'Sample document', 'CreationDate': '20070412090123-02'},"
+     "     'pdfid0': 'DFCE52BD827ECF765649852119D', 'pdfid1': '57A1E0F9ED2AE523E313C'},"
+     "  'raster-image-ext': {'image_height': 768, 'image_width': 1024, 'bits_per_pixel': 72,"
+     "     'exif_tags': {'Make': 'Nikon', 'Model': 'D7000', 'XResolution': 4928}},"
+     "  'windows-pebinary-ext': {'pe_type': 'exe', 'imphash': 'x', 'machine_hex': '014c',"
+     "     'number_of_sections': 4, 'time_date_stamp': '2016-01-22T12:31:12Z',"
+     "     'pointer_to_symbol_table_hex': '74726144', 'number_of_symbols': 4542568,"
+     "     'size_of_optional_header': 224, 'characteristics_hex': '818f',"
+     "     'file_header_hashes': {'SHA-256': '" SHA256 "'},"
+     "     'optional_header': {'magic_hex': '010b', 'major_linker_version': 2,"
+     "       'minor_linker_version': 25, 'size_of_code': 512, 'size_of_initialized_data': 283648,"
+     "       'size_of_uninitialized_data': 0, 'address_of_entry_point': 4096,"
+     "       'base_of_code': 4096, 'base_of_data': 8192, 'image_base': 14548992,"
+     "       'section_alignment': 4096, 'file_alignment': 4096, 'major_os_version': 1,"
+     "       'minor_os_version': 0, 'major_image_version': 0, 'minor_image_version': 0,"
+     "       'major_subsystem_version': 4, 'minor_subsystem_version': 0,"
+     "       'win32_version_value_hex': '00', 'size_of_image': 299008, 'size_of_headers': 4096,"
+     "       'checksum_hex': '00', 'subsystem_hex': '03', 'dll_characteristics_hex': '00',"
+     "       'size_of_stack_reserve': 100000, 'size_of_stack_commit': 8192,"
+     "       'size_of_heap_reserve': 100000, 'size_of_heap_commit': 4096,"
+     "       'loader_flags_hex': 'abdbffde', 'number_of_rva_and_sizes': 3758087646,"
+     "       'hashes': {'SHA-256': '" SHA256 "'}},"
+     "     'sections': [{'name': 'CODE', 'entropy': 0.061089},"
+     "       {'name': 'DATA', 'size': 4096, 'entropy': 7.980693,"
+     "        'hashes': {'SHA-256': '" SHA256 "'}}]}}}"},
+    {"ipv4-addr", "{'value': '198.51.100.0/24'}"},
+    {"ipv6-addr", "{'value': '2001:0db8:85a3:0000:0000:8a2e:0370:7334'}"},
+    {"network-traffic",
+     "{'start': '2016-06-19T01:00:00Z', 'end': '2016-06-19T01:00:00Z', 'is_active': false,"
+     " 'src_ref': 'ipv4-addr--" V4 "', 'dst_ref': 'mac-addr--" V4 "', 'src_port': 0,"
+     " 'dst_port': 65535, 'protocols': ['ipv4', 'tcp', 'http'], 'src_byte_count': 147600,"
+     " 'dst_byte_count': 0, 'src_packets': 100, 'dst_packets': 1,"
+     " 'ipfix': {'minimumIpTotalLength': 32, 'maximumIpTotalLength': 2556, 'x': 'y'},"
+     " 'src_payload_ref': 'artifact--" V4 "', 'dst_payload_ref': 'artifact--" V4 "',"
+     " 'encapsulates_refs': ['network-traffic--" V4 "'],"
+     " 'encapsulated_by_ref': 'network-traffic--" V4 "',"
+     " 'extensions': {"
+     "  'http-request-ext': {'request_method': 'get', 'request_value': '/download.html',"
+     "     'request_version': 'http/1.1', 'request_header': {'Accept-Encoding': 'gzip,deflate',"
+     "     'Host': ['www.example.com']}, 'message_body_length': 10,"
+     "     'message_body_data_ref': 'artifact--" V4 "'},"
+     "  'icmp-ext': {'icmp_type_hex': '08', 'icmp_code_hex': '00'},"
+     "  'socket-ext': {'address_family': 'AF_INET', 'is_blocking': true, 'is_listening': false,"
+     "     'options': {'SO_KEEPALIVE': 1, 'TCP_NODELAY': 1}, 'socket_type': 'SOCK_STREAM',"
+     "     'socket_descriptor': 3, 'socket_handle': -1},"
+     "  'tcp-ext': {'src_flags_hex': '00000002', 'dst_flags_hex': '00000012'}}}"},
+    {"process",
+     "{'is_hidden': false, 'pid': 2217, 'created_time': '2016-01-20T14:11:25.55Z',"
+     " 'cwd': 'C:\\\\Users\\\\x', 'command_line': 'gedit-bin.exe --new-window',"
+     " 'environment_variables': {'ProgramFiles': 'C:\\\\Program Files', 'PATH': 'x'},"
+     " 'opened_connection_refs': ['network-traffic--" V4 "'],"
+     " 'creator_user_ref': 'user-account--" V4 "', 'image_ref': 'file--" V4 "',"
+     " 'parent_ref': 'process--" V4 "', 'child_refs': ['process--" V4 "'],"
+     " 'extensions': {"
+     "  'windows-process-ext': {'aslr_enabled': true, 'dep_enabled': true,"
+     "     'priority': 'HIGH_PRIORITY_CLASS', 'owner_sid': 'S-1-5-21-186985262-1309',"
+     "     'window_title': 'x', 'startup_info': {'lpDesktop': 'x'}, 'integrity_level': 'high'},"
+     "  'windows-service-ext': {'service_name': 'sirvizio', 'descriptions': ['x'],"
+     "     'display_name': 'sirvizio', 'group_name': 'x', 'start_type': 'SERVICE_AUTO_START',"
+     "     'service_dll_refs': ['file--" V4 "'], 'service_type': 'SERVICE_WIN32_OWN_PROCESS',"
+     "     'service_status': 'SERVICE_RUNNING'}}}"},
+    {"software", "{'name': 'Word', 'cpe': 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*',"
+                 " 'swid': 'com.acme.rms-ce-v4-1-5-0', 'languages': ['en', 'fr-CA'],"
+                 " 'vendor': 'Microsoft', 'version': '2002'}"},
+    {"user-account",
+     "{'user_id': '1001', 'credential': 'password', 'account_login': 'jdoe',"
+     " 'account_type': 'unix', 'display_name': 'John Doe', 'is_service_account': false,"
+     " 'is_privileged': false, 'can_escalate_privs': true, 'is_disabled': false,"
+     " 'account_created': '2016-01-20T12:31:12Z', 'account_expires': '2018-01-20T12:31:12Z',"
+     " 'credential_last_changed': '2016-01-20T14:27:43Z',"
+     " 'account_first_login': '2016-01-20T14:26:07Z',"
+     " 'account_last_login': '2016-07-22T16:08:28Z',"
+     " 'extensions': {'unix-account-ext': {'gid': 1001, 'groups': ['wheel'],"
+     "   'home_dir': '/home/jdoe', 'shell': '/bin/bash'}}}"},
+    {"windows-registry-key",
+     "{'key': 'hkey_local_machine\\\\system\\\\bar\\\\foo', 'values': [{'name': 'Foo',"
+     " 'data': 'qwerty', 'data_type': 'REG_SZ'}, {'name': '', 'data': '42',"
+     " 'data_type': 'REG_DWORD'}], 'modified_time': '2018-01-20T12:31:12Z',"
+     " 'creator_user_ref': 'user-account--" V4 "', 'number_of_subkeys': 2}"},
+    {"x509-certificate",
+     "{'is_self_signed': false, 'hashes': {'SHA-256': '" SHA256 "'}, 'version': '3',"
+     " 'serial_number': '36:f7:d4:32', 'signature_algorithm': 'md5WithRSAEncryption',"
+     " 'issuer': 'C=ZA, ST=Western Cape', 'validity_not_before': '2016-03-12T12:00:00Z',"
+     " 'validity_not_after': '2016-08-21T12:00:00Z', 'subject': 'C=US, ST=Maryland',"
+     " 'subject_public_key_algorithm': 'rsaEncryption', 'subject_public_key_modulus': 'e2',"
+     " 'subject_public_key_exponent': 65537, 'x509_v3_extensions': {"
+     "  'basic_constraints': 'critical,CA:TRUE, pathlen:0', 'name_constraints': 'x',"
+     "  'policy_constraints': 'x', 'key_usage': 'x', 'extended_key_usage': 'x',"
+     "  'subject_key_identifier': 'x', 'authority_key_identifier': 'x',"
+     "  'subject_alternative_name': 'x', 'issuer_alternative_name': 'x',"
+     "  'subject_directory_attributes': 'x', 'crl_distribution_points': 'x',"
+     "  'inhibit_any_policy': '2', 'private_key_usage_period_not_before': '2016-03-12T12:00:00Z',"
+     "  'private_key_usage_period_not_after': '2018-03-12T12:00:00Z',"
+     "  'certificate_policies': 'x', 'policy_mappings': 'x'}}"},
+    {NULL, NULL},
 };
 
 static void test_full_objects_are_clean(void **state)
@@ -385,19 +400,24 @@ static void test_required_properties(void **state)
 	     "/extensions/archive-ext/contains_refs", "required property missing");
 	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'imphash': 'x'}}}",
 	     "/extensions/windows-pebinary-ext/pe_type", "required property missing");
-	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'dll',"
-		     " 'sections': [{'size': 1}]}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'dll',"
+	     " 'sections': [{'size': 1}]}}}",
 	     "/extensions/windows-pebinary-ext/sections/0/name", "required property missing");
-	err1("file", "{'name': 'a', 'extensions': {'ntfs-ext': {'alternate_data_streams': [{'size': 1}]}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'ntfs-ext': {'alternate_data_streams': [{'size': 1}]}}}",
 	     "/extensions/ntfs-ext/alternate_data_streams/0/name", "required property missing");
-	err1("network-traffic", "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['http'],"
-				" 'extensions': {'http-request-ext': {'request_value': '/'}}}",
+	err1("network-traffic",
+	     "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['http'],"
+	     " 'extensions': {'http-request-ext': {'request_value': '/'}}}",
 	     "/extensions/http-request-ext/request_method", "required property missing");
-	err1("network-traffic", "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['icmp'],"
-				" 'extensions': {'icmp-ext': {'icmp_type_hex': '08'}}}",
+	err1("network-traffic",
+	     "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['icmp'],"
+	     " 'extensions': {'icmp-ext': {'icmp_type_hex': '08'}}}",
 	     "/extensions/icmp-ext/icmp_code_hex", "required property missing");
-	err1("network-traffic", "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['tcp'],"
-				" 'extensions': {'socket-ext': {'is_blocking': true}}}",
+	err1("network-traffic",
+	     "{'src_ref': 'ipv4-addr--" V4 "', 'protocols': ['tcp'],"
+	     " 'extensions': {'socket-ext': {'is_blocking': true}}}",
 	     "/extensions/socket-ext/address_family", "required property missing");
 }
 
@@ -406,8 +426,9 @@ static void test_required_properties(void **state)
 static void test_artifact(void **state)
 {
 	(void)state;
-	err1("artifact", "{'payload_bin': 'aGVsbG8=', 'url': 'https://example.com/a',"
-			 " 'hashes': {'MD5': '" MD5 "'}}",
+	err1("artifact",
+	     "{'payload_bin': 'aGVsbG8=', 'url': 'https://example.com/a',"
+	     " 'hashes': {'MD5': '" MD5 "'}}",
 	     "/url", "mutually exclusive");
 	err1("artifact", "{'mime_type': 'text/plain'}", "", "one of payload_bin or url");
 	err1("artifact", "{'url': 'https://example.com/a'}", "/url", "hashes is required");
@@ -424,19 +445,44 @@ static void test_artifact(void **state)
 static void test_ip_addresses(void **state)
 {
 	(void)state;
-	static const char *const good4[] = {"192.168.0.1", "192.168.0.1/0", "192.168.0.1/32",
-					    "0.0.0.0", "255.255.255.255", "10.0.0.0/8", NULL};
-	static const char *const bad4[] = {"foo", "999.999.999.999", "192.168.0.1/", "192.168.0.1/33",
-					   "192.168.0.1/a", "192.168.0.1/01", "192.168.0", "1.2.3.4.5",
-					   "01.2.3.4", "1.2.3.4 ", "1..2.3", "256.1.1.1", "::1", "", NULL};
-	static const char *const good6[] = {
-		"fe80:0000:0000:0000:0204:61ff:fe9d:f156", "fe80::204:61ff:fe9d:f156/0",
-		"fe80::204:61ff:fe9d:f156/6", "fe80::204:61ff:fe9d:f156/128", "::", "::1",
-		"::ffff:192.0.2.1", "2001:DB8::1", NULL};
-	static const char *const bad6[] = {
-		"foo", "fe80:0000:0000:0000:0204:61ff:fe9d:f156/", "fe80::1/129", "fe80::1/00",
-		"fe80::1/03", "1:2:3:4:5:6:7:8:9", "2001:db8::1::2", "192.0.2.1", "fe80::1%eth0",
-		"", NULL};
+	static const char *const good4[] = {"192.168.0.1", "192.168.0.1/0",   "192.168.0.1/32",
+	                                    "0.0.0.0",     "255.255.255.255", "10.0.0.0/8",
+	                                    NULL};
+	static const char *const bad4[] = {"foo",
+	                                   "999.999.999.999",
+	                                   "192.168.0.1/",
+	                                   "192.168.0.1/33",
+	                                   "192.168.0.1/a",
+	                                   "192.168.0.1/01",
+	                                   "192.168.0",
+	                                   "1.2.3.4.5",
+	                                   "01.2.3.4",
+	                                   "1.2.3.4 ",
+	                                   "1..2.3",
+	                                   "256.1.1.1",
+	                                   "::1",
+	                                   "",
+	                                   NULL};
+	static const char *const good6[] = {"fe80:0000:0000:0000:0204:61ff:fe9d:f156",
+	                                    "fe80::204:61ff:fe9d:f156/0",
+	                                    "fe80::204:61ff:fe9d:f156/6",
+	                                    "fe80::204:61ff:fe9d:f156/128",
+	                                    "::",
+	                                    "::1",
+	                                    "::ffff:192.0.2.1",
+	                                    "2001:DB8::1",
+	                                    NULL};
+	static const char *const bad6[] = {"foo",
+	                                   "fe80:0000:0000:0000:0204:61ff:fe9d:f156/",
+	                                   "fe80::1/129",
+	                                   "fe80::1/00",
+	                                   "fe80::1/03",
+	                                   "1:2:3:4:5:6:7:8:9",
+	                                   "2001:db8::1::2",
+	                                   "192.0.2.1",
+	                                   "fe80::1%eth0",
+	                                   "",
+	                                   NULL};
 	char buf[200];
 	for (const char *const *s = good4; *s; s++) {
 		assert_true(acc__is_ipv4_cidr(*s));
@@ -504,14 +550,17 @@ static void test_mac_domain_email_url(void **state)
 static void test_email_message(void **state)
 {
 	(void)state;
-	err1("email-message", "{'is_multipart': true, 'body': 'x'}", "/body", "is_multipart is true");
+	err1("email-message", "{'is_multipart': true, 'body': 'x'}", "/body",
+	     "is_multipart is true");
 	err1("email-message", "{'is_multipart': false, 'body_multipart': [{'body': 'x'}]}",
 	     "/body_multipart", "is_multipart is false");
-	err1("email-message", "{'is_multipart': true, 'body_multipart': [{'body': 'x'},"
-			      " {'content_type': 'image/png'}]}",
+	err1("email-message",
+	     "{'is_multipart': true, 'body_multipart': [{'body': 'x'},"
+	     " {'content_type': 'image/png'}]}",
 	     "/body_multipart/1", "one of body or body_raw_ref");
-	err1("email-message", "{'is_multipart': true, 'body_multipart': [{'body_raw_ref':"
-			      " 'url--" V4 "'}]}",
+	err1("email-message",
+	     "{'is_multipart': true, 'body_multipart': [{'body_raw_ref':"
+	     " 'url--" V4 "'}]}",
 	     "/body_multipart/0/body_raw_ref", NULL);
 	err1("email-message", "{'is_multipart': false, 'additional_header_fields': {'X-A': 1}}",
 	     "/additional_header_fields/X-A", "strings or lists of strings");
@@ -541,36 +590,45 @@ static void test_file(void **state)
 	err1("file", "{'name': 'a', 'parent_directory_ref': 'file--" V4 "'}",
 	     "/parent_directory_ref", NULL);
 	err1("file", "{'name': 'a', 'content_ref': 'file--" V4 "'}", "/content_ref", NULL);
-	err1("file", "{'name': 'a', 'contains_refs': ['identity--" V4 "']}", "/contains_refs/0", NULL);
+	err1("file", "{'name': 'a', 'contains_refs': ['identity--" V4 "']}", "/contains_refs/0",
+	     NULL);
 	/* 2.0 properties are custom in 2.1 */
 	warn1("file", "{'name': 'a', 'is_encrypted': true}", "/is_encrypted", "custom");
 	/* extensions */
 	err1("file", "{'name': 'a', 'extensions': {'ntfs-ext': {}}}", "/extensions/ntfs-ext",
 	     "at least one");
-	err_at("file", "{'name': 'a', 'extensions': {'pdf-ext': {'x_foo': 1}}}", "/extensions/pdf-ext",
-	       "at least one");
-	err1("file", "{'name': 'a', 'extensions': {'raster-image-ext': {'exif_tags': {'Make': true}}}}",
+	err_at("file", "{'name': 'a', 'extensions': {'pdf-ext': {'x_foo': 1}}}",
+	       "/extensions/pdf-ext", "at least one");
+	err1("file",
+	     "{'name': 'a', 'extensions': {'raster-image-ext': {'exif_tags': {'Make': true}}}}",
 	     "/extensions/raster-image-ext/exif_tags/Make", "integers or strings");
-	err1("file", "{'name': 'a', 'extensions': {'pdf-ext': {'document_info_dict': {'Title': 1}}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'pdf-ext': {'document_info_dict': {'Title': 1}}}}",
 	     "/extensions/pdf-ext/document_info_dict/Title", "strings");
-	err1("file", "{'name': 'a', 'extensions': {'archive-ext': {'contains_refs': ['url--" V4 "']}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'archive-ext': {'contains_refs': ['url--" V4 "']}}}",
 	     "/extensions/archive-ext/contains_refs/0", NULL);
 	warn1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'elf'}}}",
 	      "/extensions/windows-pebinary-ext/pe_type", NULL);
-	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
-		     " 'optional_header': {}}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
+	     " 'optional_header': {}}}}",
 	     "/extensions/windows-pebinary-ext/optional_header", "at least one");
-	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
-		     " 'optional_header': {'size_of_code': -5}}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
+	     " 'optional_header': {'size_of_code': -5}}}}",
 	     "/extensions/windows-pebinary-ext/optional_header/size_of_code", NULL);
-	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
-		     " 'number_of_sections': -1}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
+	     " 'number_of_sections': -1}}}",
 	     "/extensions/windows-pebinary-ext/number_of_sections", NULL);
-	err1("file", "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
-		     " 'time_date_stamp': '2016-11-31T08:17:27Z'}}}",
+	err1("file",
+	     "{'name': 'a', 'extensions': {'windows-pebinary-ext': {'pe_type': 'exe',"
+	     " 'time_date_stamp': '2016-11-31T08:17:27Z'}}}",
 	     "/extensions/windows-pebinary-ext/time_date_stamp", NULL);
-	warn1("file", "{'name': 'a', 'extensions': {'ntfs-ext': {'sid': '1', 'alternate_data_streams':"
-		      " [{'name': 's', 'x_foo': 'bar'}]}}}",
+	warn1("file",
+	      "{'name': 'a', 'extensions': {'ntfs-ext': {'sid': '1', 'alternate_data_streams':"
+	      " [{'name': 's', 'x_foo': 'bar'}]}}}",
 	      "/extensions/ntfs-ext/alternate_data_streams/0/x_foo", "custom");
 }
 
@@ -582,11 +640,12 @@ static void test_network_traffic(void **state)
 #define NT(extra) (snprintf(buf, sizeof(buf), "{%s, %s}", ok, extra), buf)
 	err1("network-traffic", "{'protocols': ['tcp'], 'src_port': 80}", "",
 	     "at least one of src_ref or dst_ref");
-	err1("network-traffic", NT("'start': '2016-04-06T20:06:37.000123Z',"
-				   " 'end': '2016-04-06T20:06:37.000Z'"),
+	err1("network-traffic",
+	     NT("'start': '2016-04-06T20:06:37.000123Z',"
+	        " 'end': '2016-04-06T20:06:37.000Z'"),
 	     "/end", "earlier than start");
 	clean("network-traffic", NT("'start': '2016-04-06T20:06:37.000123Z',"
-				    " 'end': '2016-04-06T20:06:37.001Z'"));
+	                            " 'end': '2016-04-06T20:06:37.001Z'"));
 	err1("network-traffic", NT("'is_active': true, 'end': '2016-12-21T19:00:00Z'"), "/end",
 	     "is_active is true");
 	clean("network-traffic", NT("'is_active': true, 'start': '2016-12-21T19:00:00Z'"));
@@ -603,26 +662,32 @@ static void test_network_traffic(void **state)
 	err1("network-traffic", NT("'ipfix': {'a': [1]}"), "/ipfix/a", "integers or strings");
 	err1("network-traffic", NT("'extensions': {'tcp-ext': {}}"), "/extensions/tcp-ext",
 	     "at least one");
-	err1("network-traffic", NT("'extensions': {'icmp-ext': {'icmp_type_hex': 'zz',"
-				   " 'icmp_code_hex': '00'}}"),
+	err1("network-traffic",
+	     NT("'extensions': {'icmp-ext': {'icmp_type_hex': 'zz',"
+	        " 'icmp_code_hex': '00'}}"),
 	     "/extensions/icmp-ext/icmp_type_hex", NULL);
 	err1("network-traffic", NT("'extensions': {'socket-ext': {'address_family': 'AF_FOO'}}"),
 	     "/extensions/socket-ext/address_family", NULL);
-	err1("network-traffic", NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
-				   " 'socket_type': 'SOCK_FOO'}}"),
+	err1("network-traffic",
+	     NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	        " 'socket_type': 'SOCK_FOO'}}"),
 	     "/extensions/socket-ext/socket_type", NULL);
-	warn1("network-traffic", NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
-				    " 'options': {'FOO_BAR': 1}}}"),
+	warn1("network-traffic",
+	      NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	         " 'options': {'FOO_BAR': 1}}}"),
 	      "/extensions/socket-ext/options/FOO_BAR", "socket option names");
-	warn1("network-traffic", NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
-				    " 'options': {'SO_RCVBUF': 'big'}}}"),
+	warn1("network-traffic",
+	      NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	         " 'options': {'SO_RCVBUF': 'big'}}}"),
 	      "/extensions/socket-ext/options/SO_RCVBUF", "integers");
 	/* protocol_family is STIX 2.0 only */
-	warn1("network-traffic", NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
-				    " 'protocol_family': 'PF_INET'}}"),
+	warn1("network-traffic",
+	      NT("'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	         " 'protocol_family': 'PF_INET'}}"),
 	      "/extensions/socket-ext/protocol_family", "custom");
-	err1("network-traffic", NT("'extensions': {'http-request-ext': {'request_method': 'get',"
-				   " 'request_value': '/', 'request_header': {'Host': 5}}}"),
+	err1("network-traffic",
+	     NT("'extensions': {'http-request-ext': {'request_method': 'get',"
+	        " 'request_value': '/', 'request_header': {'Host': 5}}}"),
 	     "/extensions/http-request-ext/request_header/Host", "strings or lists");
 #undef NT
 }
@@ -636,28 +701,32 @@ static void test_process(void **state)
 	     "/extensions/windows-process-ext", "at least one");
 	err1("process", "{'pid': 1, 'extensions': {'windows-service-ext': {}}}",
 	     "/extensions/windows-service-ext", "at least one");
-	warn1("process", "{'pid': 1, 'extensions': {'windows-process-ext': {'priority':"
-			 " 'HIGH_PRIORITY'}}}",
+	warn1("process",
+	      "{'pid': 1, 'extensions': {'windows-process-ext': {'priority':"
+	      " 'HIGH_PRIORITY'}}}",
 	      "/extensions/windows-process-ext/priority", "_CLASS");
-	err1("process", "{'pid': 1, 'extensions': {'windows-process-ext': {'integrity_level':"
-			" 'extreme'}}}",
+	err1("process",
+	     "{'pid': 1, 'extensions': {'windows-process-ext': {'integrity_level':"
+	     " 'extreme'}}}",
 	     "/extensions/windows-process-ext/integrity_level", NULL);
 	err1("process", "{'pid': 1, 'extensions': {'windows-service-ext': {'start_type': 'x'}}}",
 	     "/extensions/windows-service-ext/start_type", NULL);
 	err1("process", "{'pid': 1, 'extensions': {'windows-service-ext': {'service_type': 'x'}}}",
 	     "/extensions/windows-service-ext/service_type", NULL);
-	err1("process", "{'pid': 1, 'extensions': {'windows-service-ext': {'service_status': 'x'}}}",
+	err1("process",
+	     "{'pid': 1, 'extensions': {'windows-service-ext': {'service_status': 'x'}}}",
 	     "/extensions/windows-service-ext/service_status", NULL);
-	err1("process", "{'pid': 1, 'extensions': {'windows-service-ext': {'service_dll_refs':"
-			" ['process--" V4 "']}}}",
+	err1("process",
+	     "{'pid': 1, 'extensions': {'windows-service-ext': {'service_dll_refs':"
+	     " ['process--" V4 "']}}}",
 	     "/extensions/windows-service-ext/service_dll_refs/0", NULL);
 	err1("process", "{'pid': 1, 'environment_variables': {'PATH': 1}}",
 	     "/environment_variables/PATH", "strings");
 	err1("process", "{'pid': 1, 'image_ref': 'process--" V4 "'}", "/image_ref", NULL);
 	err1("process", "{'pid': 1, 'parent_ref': 'file--" V4 "'}", "/parent_ref", NULL);
 	/* the id of a process is a UUIDv4 (no ID contributing properties) */
-	err_at("process", "{'pid': 1, 'id': 'process--ff1e0780-358c-5808-a8c7-d0fca4ef6ef4'}", "/id",
-	       NULL);
+	err_at("process", "{'pid': 1, 'id': 'process--ff1e0780-358c-5808-a8c7-d0fca4ef6ef4'}",
+	       "/id", NULL);
 	warn1("process", "{'pid': 1, 'binary_ref': 'file--" V4 "'}", "/binary_ref", "custom");
 }
 
@@ -671,10 +740,11 @@ static void test_software_user_registry_x509(void **state)
 	err1("software", "{'name': 'word', 'cpe': 'cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*'}",
 	     "/cpe", NULL);
 	clean("software", "{'name': 'x', 'cpe': 'cpe:2.3:a:hp:insight_diagnostics:7.4.0.1570:-:*:*:"
-			  "online:win2003:x64:*'}");
+	                  "online:win2003:x64:*'}");
 	clean("software", "{'name': 'x', 'cpe': 'cpe:2.3:a:foo\\\\\\\\bar:big\\\\$money_2010:"
-			  "*:*:*:en-us:*:*:*:*'}");
-	clean("software", "{'name': 'x', 'cpe': 'cpe:2.3:o:microsoft:windows_7:-:sp2:*:*:*:*:*:*'}");
+	                  "*:*:*:en-us:*:*:*:*'}");
+	clean("software",
+	      "{'name': 'x', 'cpe': 'cpe:2.3:o:microsoft:windows_7:-:sp2:*:*:*:*:*:*'}");
 	err1("software", "{'name': 'x', 'languages': ['en', 'english language']}", "/languages/1",
 	     NULL);
 	clean("software", "{'name': 'x', 'languages': ['eng', 'zh-Hant-TW']}");
@@ -690,22 +760,27 @@ static void test_software_user_registry_x509(void **state)
 	err1("windows-registry-key", "{'key': 'HKLM\\\\Software\\\\Foo'}", "/key", "in full");
 	err1("windows-registry-key", "{'key': 'hkcu\\\\Software'}", "/key", "in full");
 	clean("windows-registry-key", "{'values': [{'name': 'Foo', 'data': 'x'}]}");
-	err1("windows-registry-key", "{'key': 'HKEY_USERS\\\\x', 'values': [{'name': 'Foo',"
-				     " 'data_type': 'REG_FOO'}]}",
+	err1("windows-registry-key",
+	     "{'key': 'HKEY_USERS\\\\x', 'values': [{'name': 'Foo',"
+	     " 'data_type': 'REG_FOO'}]}",
 	     "/values/0/data_type", NULL);
-	warn1("windows-registry-key", "{'key': 'HKEY_USERS\\\\x', 'values': [{'name': 'Foo',"
-				      " 'foo': 'buzz'}]}",
+	warn1("windows-registry-key",
+	      "{'key': 'HKEY_USERS\\\\x', 'values': [{'name': 'Foo',"
+	      " 'foo': 'buzz'}]}",
 	      "/values/0/foo", "custom");
 	err1("x509-certificate", "{}", "", "at least one");
 	err_at("x509-certificate", "{'x_foo': 'bar'}", "", "at least one");
-	warn1("x509-certificate", "{'validity_not_before': '2016-08-21T12:00:00Z',"
-				  " 'validity_not_after': '2016-03-12T12:00:00Z'}",
+	warn1("x509-certificate",
+	      "{'validity_not_before': '2016-08-21T12:00:00Z',"
+	      " 'validity_not_after': '2016-03-12T12:00:00Z'}",
 	      "/validity_not_after", "earlier");
-	err1("x509-certificate", "{'serial_number': '1', 'x509_v3_extensions': {"
-				 "'private_key_usage_period_not_after': 'tomorrow'}}",
+	err1("x509-certificate",
+	     "{'serial_number': '1', 'x509_v3_extensions': {"
+	     "'private_key_usage_period_not_after': 'tomorrow'}}",
 	     "/x509_v3_extensions/private_key_usage_period_not_after", NULL);
-	warn1("x509-certificate", "{'serial_number': '1', 'x509_v3_extensions': {"
-				  "'issuer_alternative_name': 'Example Corp', 'foo': 'bar'}}",
+	warn1("x509-certificate",
+	      "{'serial_number': '1', 'x509_v3_extensions': {"
+	      "'issuer_alternative_name': 'Example Corp', 'foo': 'bar'}}",
 	      "/x509_v3_extensions/foo", "custom");
 	err1("autonomous-system", "{'number': '15139'}", "/number", NULL);
 }
@@ -846,7 +921,7 @@ static void test_sco_id_allocation_failures(void **state)
 {
 	(void)state;
 	json_t *o = J("{'type': 'network-traffic', 'src_ref': 'ipv4-addr--" V4 "',"
-		      " 'protocols': ['tcp'], 'extensions': {'tcp-ext': {'src_flags_hex': '02'}}}");
+	              " 'protocols': ['tcp'], 'extensions': {'tcp-ext': {'src_flags_hex': '02'}}}");
 	long runs = tu_alloc_failure_loop(sco_id_once, o);
 	assert_true(runs > 1);
 	json_decref(o);
@@ -877,14 +952,14 @@ static acc_stix_report *run20(const char *objects)
 }
 
 static void check20(const char *objects, acc_stix_severity sev, const char *pointer,
-		    const char *needle)
+                    const char *needle)
 {
 	acc_stix_report *r = run20(objects);
 	int ok = sev ? (acc_stix_report_count(r) == 1 && has(r, sev, pointer, needle))
-		     : acc_stix_report_count(r) == 0;
+	             : acc_stix_report_count(r) == 0;
 	if (!ok) {
 		print_message("2.0 objects %s: expected %s at '%s', got:\n", objects,
-			      sev ? "one problem" : "nothing", pointer ? pointer : "");
+		              sev ? "one problem" : "nothing", pointer ? pointer : "");
 		dump(r);
 		fail();
 	}
@@ -895,54 +970,54 @@ static void test_stix20_objects(void **state)
 {
 	(void)state;
 	check20("{'0': {'type': 'file', 'name': 'foo.exe', 'is_encrypted': true,"
-		"        'encryption_algorithm': 'AES128-CBC', 'created': '2016-01-01T00:00:00Z',"
-		"        'parent_directory_ref': '1'},"
-		" '1': {'type': 'directory', 'path': '/tmp', 'contains_refs': ['0']},"
-		" '2': {'type': 'ipv4-addr', 'value': '10.0.0.1', 'resolves_to_refs': ['3']},"
-		" '3': {'type': 'mac-addr', 'value': '00:11:22:33:44:55'},"
-		" '4': {'type': 'network-traffic', 'src_ref': '2', 'protocols': ['tcp'],"
-		"       'extensions': {'socket-ext': {'address_family': 'AF_INET',"
-		"         'protocol_family': 'PF_INET'}}},"
-		" '5': {'type': 'process', 'name': 'x', 'arguments': ['-v'], 'binary_ref': '0'},"
-		" '6': {'type': 'user-account', 'user_id': '1', 'password_last_changed':"
-		"       '2016-01-20T14:27:43Z'},"
-		" '7': {'type': 'windows-registry-key', 'key': 'HKEY_USERS\\\\x', 'modified':"
-		"       '2016-01-20T14:27:43Z', 'values': [{'name': 'a'}]},"
-		" '8': {'type': 'x-custom', 'foo': 'bar'}}",
-		0, NULL, NULL);
+	        "        'encryption_algorithm': 'AES128-CBC', 'created': '2016-01-01T00:00:00Z',"
+	        "        'parent_directory_ref': '1'},"
+	        " '1': {'type': 'directory', 'path': '/tmp', 'contains_refs': ['0']},"
+	        " '2': {'type': 'ipv4-addr', 'value': '10.0.0.1', 'resolves_to_refs': ['3']},"
+	        " '3': {'type': 'mac-addr', 'value': '00:11:22:33:44:55'},"
+	        " '4': {'type': 'network-traffic', 'src_ref': '2', 'protocols': ['tcp'],"
+	        "       'extensions': {'socket-ext': {'address_family': 'AF_INET',"
+	        "         'protocol_family': 'PF_INET'}}},"
+	        " '5': {'type': 'process', 'name': 'x', 'arguments': ['-v'], 'binary_ref': '0'},"
+	        " '6': {'type': 'user-account', 'user_id': '1', 'password_last_changed':"
+	        "       '2016-01-20T14:27:43Z'},"
+	        " '7': {'type': 'windows-registry-key', 'key': 'HKEY_USERS\\\\x', 'modified':"
+	        "       '2016-01-20T14:27:43Z', 'values': [{'name': 'a'}]},"
+	        " '8': {'type': 'x-custom', 'foo': 'bar'}}",
+	        0, NULL, NULL);
 	check20("{'0': {'type': 'file', 'name': 'a', 'parent_directory_ref': '9'}}", ACC_STIX_ERROR,
-		"/objects/0/parent_directory_ref", "does not name an object");
+	        "/objects/0/parent_directory_ref", "does not name an object");
 	check20("{'0': {'type': 'file', 'name': 'a', 'parent_directory_ref': '1'},"
-		" '1': {'type': 'file', 'name': 'b'}}",
-		ACC_STIX_ERROR, "/objects/0/parent_directory_ref", "must name directory");
+	        " '1': {'type': 'file', 'name': 'b'}}",
+	        ACC_STIX_ERROR, "/objects/0/parent_directory_ref", "must name directory");
 	check20("{'0': {'type': 'network-traffic', 'src_ref': '0', 'protocols': ['tcp']}}",
-		ACC_STIX_ERROR, "/objects/0/src_ref", NULL);
+	        ACC_STIX_ERROR, "/objects/0/src_ref", NULL);
 	check20("{'0': {'type': 'user-account', 'account_login': 'x'}}", ACC_STIX_ERROR,
-		"/objects/0/user_id", "required property missing");
-	check20("{'0': {'type': 'windows-registry-key', 'values': [{'name': 'v'}]}}", ACC_STIX_ERROR,
-		"/objects/0/key", "required property missing");
+	        "/objects/0/user_id", "required property missing");
+	check20("{'0': {'type': 'windows-registry-key', 'values': [{'name': 'v'}]}}",
+	        ACC_STIX_ERROR, "/objects/0/key", "required property missing");
 	check20("{'0': {'type': 'windows-registry-key', 'key': 'HKEY_USERS\\\\x', 'values': [{"
-		"'data': 'x'}]}}",
-		ACC_STIX_ERROR, "/objects/0/values/0/name", "required property missing");
+	        "'data': 'x'}]}}",
+	        ACC_STIX_ERROR, "/objects/0/values/0/name", "required property missing");
 	check20("{'0': {'type': 'file', 'name': 'a', 'ctime': '2016-01-20T14:27:43Z'}}",
-		ACC_STIX_WARNING, "/objects/0/ctime", NULL);
+	        ACC_STIX_WARNING, "/objects/0/ctime", NULL);
 	check20("{'0': {'type': 'file', 'name': 'a', 'encryption_algorithm': 'RSA'}}",
-		ACC_STIX_ERROR, "/objects/0/encryption_algorithm", "is_encrypted");
+	        ACC_STIX_ERROR, "/objects/0/encryption_algorithm", "is_encrypted");
 	check20("{'a': {'type': 'mutex', 'name': 'x'}}", ACC_STIX_WARNING, "/objects/a",
-		"non-negative integers");
+	        "non-negative integers");
 	check20("{'0': {'type': 'mutex'}}", ACC_STIX_ERROR, "/objects/0/name", NULL);
 	check20("{'0': {'name': 'x'}}", ACC_STIX_ERROR, "/objects/0/type", NULL);
 	check20("{'0': {'type': 'file', 'name': 'a', 'extensions': {'foo-ext': {'a': 1}}}}",
-		ACC_STIX_WARNING, "/objects/0/extensions/foo-ext", "x-");
+	        ACC_STIX_WARNING, "/objects/0/extensions/foo-ext", "x-");
 	check20("{'0': {'type': 'file', 'name': 'a', 'extensions': {'archive-ext': {"
-		"'contains_refs': ['0'], 'version': '5'}}}}",
-		0, NULL, NULL);
+	        "'contains_refs': ['0'], 'version': '5'}}}}",
+	        0, NULL, NULL);
 	check20("{'0': {'type': 'file', 'name': 'a', 'extensions': {'archive-ext': {"
-		"'contains_refs': ['1']}}}, '1': {'type': 'mutex', 'name': 'm'}}",
-		ACC_STIX_ERROR, "/objects/0/extensions/archive-ext/contains_refs/0", NULL);
+	        "'contains_refs': ['1']}}}, '1': {'type': 'mutex', 'name': 'm'}}",
+	        ACC_STIX_ERROR, "/objects/0/extensions/archive-ext/contains_refs/0", NULL);
 	check20("{'0': {'type': 'process', 'extensions': {'windows-service-ext': {"
-		"'display_name': 'x'}}}}",
-		ACC_STIX_ERROR, "/objects/0/extensions/windows-service-ext/service_name", NULL);
+	        "'display_name': 'x'}}}}",
+	        ACC_STIX_ERROR, "/objects/0/extensions/windows-service-ext/service_name", NULL);
 	check20("[]", ACC_STIX_ERROR, "/objects", NULL);
 }
 
@@ -950,13 +1025,14 @@ static void test_stix20_objects(void **state)
 static void test_stix20_observed_data(void **state)
 {
 	(void)state;
-	json_t *od = J("{'type': 'observed-data', 'id': 'observed-data--" V4 "',"
-		       " 'created': '2016-04-06T19:58:16.000Z', 'modified': '2016-04-06T19:58:16.000Z',"
-		       " 'first_observed': '2015-12-21T19:00:00Z', 'last_observed': '2015-12-21T19:00:00Z',"
-		       " 'number_observed': 1, 'objects': {"
-		       "  '0': {'type': 'ipv4-addr', 'value': '198.51.100.3'},"
-		       "  '1': {'type': 'network-traffic', 'src_ref': '0', 'dst_ref': '7',"
-		       "        'protocols': ['tcp']}}}");
+	json_t *od =
+	    J("{'type': 'observed-data', 'id': 'observed-data--" V4 "',"
+	      " 'created': '2016-04-06T19:58:16.000Z', 'modified': '2016-04-06T19:58:16.000Z',"
+	      " 'first_observed': '2015-12-21T19:00:00Z', 'last_observed': '2015-12-21T19:00:00Z',"
+	      " 'number_observed': 1, 'objects': {"
+	      "  '0': {'type': 'ipv4-addr', 'value': '198.51.100.3'},"
+	      "  '1': {'type': 'network-traffic', 'src_ref': '0', 'dst_ref': '7',"
+	      "        'protocols': ['tcp']}}}");
 	acc_stix_report *r = run(od);
 	if (acc_stix_report_count(r) != 1 ||
 	    !has(r, ACC_STIX_ERROR, "/objects/1/dst_ref", "does not name an object")) {
@@ -969,22 +1045,22 @@ static void test_stix20_observed_data(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_minimal_objects_are_clean),
-		cmocka_unit_test(test_full_objects_are_clean),
-		cmocka_unit_test(test_required_properties),
-		cmocka_unit_test(test_artifact),
-		cmocka_unit_test(test_ip_addresses),
-		cmocka_unit_test(test_mac_domain_email_url),
-		cmocka_unit_test(test_email_message),
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_network_traffic),
-		cmocka_unit_test(test_process),
-		cmocka_unit_test(test_software_user_registry_x509),
-		cmocka_unit_test(test_sco_ids_conformance),
-		cmocka_unit_test(test_sco_id_rules),
-		cmocka_unit_test(test_sco_id_allocation_failures),
-		cmocka_unit_test(test_stix20_objects),
-		cmocka_unit_test(test_stix20_observed_data),
+	    cmocka_unit_test(test_minimal_objects_are_clean),
+	    cmocka_unit_test(test_full_objects_are_clean),
+	    cmocka_unit_test(test_required_properties),
+	    cmocka_unit_test(test_artifact),
+	    cmocka_unit_test(test_ip_addresses),
+	    cmocka_unit_test(test_mac_domain_email_url),
+	    cmocka_unit_test(test_email_message),
+	    cmocka_unit_test(test_file),
+	    cmocka_unit_test(test_network_traffic),
+	    cmocka_unit_test(test_process),
+	    cmocka_unit_test(test_software_user_registry_x509),
+	    cmocka_unit_test(test_sco_ids_conformance),
+	    cmocka_unit_test(test_sco_id_rules),
+	    cmocka_unit_test(test_sco_id_allocation_failures),
+	    cmocka_unit_test(test_stix20_objects),
+	    cmocka_unit_test(test_stix20_observed_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ const acc__typedef *acc__sco_lookup(const char *type);
 /* The deterministic identifier (STIX 2.1 section 2.9) of obj computed from
  * the ID contributing properties `props` (NULL-terminated), for any type,
  * custom ones included. Same results as acc_stix_sco_id. */
-acc_status acc__sco_id_props(const json_t *obj, const char *const *props,
-			     char out[ACC_STIX_ID_MAX], acc_error *err);
+acc_status acc__sco_id_props(const json_t *obj, const char *const *props, char out[ACC_STIX_ID_MAX],
+                             acc_error *err);
 
 #endif

@@ -52,8 +52,8 @@ static json_t *one_hash(const json_t *h, int *oom)
 	return o;
 }
 
-acc_status acc__sco_id_props(const json_t *obj, const char *const *props,
-			     char out[ACC_STIX_ID_MAX], acc_error *err)
+acc_status acc__sco_id_props(const json_t *obj, const char *const *props, char out[ACC_STIX_ID_MAX],
+                             acc_error *err)
 {
 	acc_status st = ACC_OK;
 	acc_buf buf;
@@ -65,8 +65,8 @@ acc_status acc__sco_id_props(const json_t *obj, const char *const *props,
 	json_t *tv = json_is_object(obj) ? json_object_get(obj, "type") : NULL;
 	const char *type = json_is_string(tv) ? json_string_value(tv) : NULL;
 	if (!type || json_string_length(tv) == 0 ||
-	    json_string_length(tv) > ACC_LIMIT_STIX_TYPE_LEN || strchr(type, '\0') !=
-	    type + json_string_length(tv)) {
+	    json_string_length(tv) > ACC_LIMIT_STIX_TYPE_LEN ||
+	    strchr(type, '\0') != type + json_string_length(tv)) {
 		st = acc_error_set(err, ACC_EINVAL, "/type", "the object has no valid type");
 		goto out;
 	}
@@ -98,9 +98,11 @@ acc_status acc__sco_id_props(const json_t *obj, const char *const *props,
 		}
 	}
 	if (json_object_size(contrib) == 0) {
-		st = acc_error_set(err, ACC_EINVALID, NULL,
-				   "%s has none of its ID contributing properties: its id must be a "
-				   "UUIDv4", type);
+		st =
+		    acc_error_set(err, ACC_EINVALID, NULL,
+		                  "%s has none of its ID contributing properties: its id must be a "
+		                  "UUIDv4",
+		                  type);
 		goto out;
 	}
 	st = acc_json_canonical(contrib, &buf, err);
@@ -108,8 +110,8 @@ acc_status acc__sco_id_props(const json_t *obj, const char *const *props,
 		goto out;
 	if (acc_buf_status(&buf) != ACC_OK) {
 		st = acc_error_set(err, acc_buf_status(&buf), NULL,
-				   "the ID contributing properties could not be serialised: %s",
-				   acc_strerror(acc_buf_status(&buf)));
+		                   "the ID contributing properties could not be serialised: %s",
+		                   acc_strerror(acc_buf_status(&buf)));
 		goto out;
 	}
 	acc_uuid u;
@@ -140,11 +142,11 @@ acc_status acc_stix_sco_id(const json_t *obj, char out[ACC_STIX_ID_MAX], acc_err
 		return acc_error_set(err, ACC_EINVAL, "/type", "the object has no type");
 	const acc__typedef *td = acc__sco_lookup(json_string_value(tv));
 	if (!td)
-		return acc_error_set(err, ACC_ENOTFOUND, "/type", "'%.80s' is not a predefined SCO type",
-				     json_string_value(tv));
+		return acc_error_set(err, ACC_ENOTFOUND, "/type",
+		                     "'%.80s' is not a predefined SCO type", json_string_value(tv));
 	if (!td->id_contrib)
-		return acc_error_set(err, ACC_EINVALID, NULL,
-				     "%s has no ID contributing properties: its id must be a UUIDv4",
-				     td->name);
+		return acc_error_set(
+		    err, ACC_EINVALID, NULL,
+		    "%s has no ID contributing properties: its id must be a UUIDv4", td->name);
 	return acc__sco_id_props(obj, td->id_contrib, out, err);
 }
