@@ -8,6 +8,18 @@
  * tests/data/stix/deviations.txt, where the README quotes the
  * specification's words that decide them. A listed case that now agrees
  * fails the test too, so the list cannot go stale.
+ *
+ * Two defects of the vectors are repaired rather than listed case by case
+ * (see tests/data/README.md for the specification's words):
+ *  - 49 cases share a base indicator whose created_by_ref is "source--...";
+ *    section 3.2 makes created_by_ref the id of an identity;
+ *  - 16 cases share a network-traffic whose src_ref UUID has 35 characters;
+ *    section 2.9 makes every identifier type--UUID (RFC 4122).
+ * For those we assert that the original is invalid with an error at that
+ * property, then judge the case's intended rule on the repaired copy.
+ * The STIX validator does not recompute deterministic SCO ids; we warn when
+ * an id differs from the one computed (section 2.9), so such warnings are
+ * left out of the strict verdict compared with the vectors.
  */
 #include "testutil.h"
 
@@ -21,16 +33,35 @@ typedef struct verdict {
 	int valid_default, valid_strict;
 } verdict;
 
+static const char det_id_warning[] = "id does not match the deterministic identifier";
+
 static verdict run_text(const char *text, size_t len, acc_stix_report *r)
 {
 	acc_stix_report_clear(r);
 	acc_error e;
 	acc_error_clear(&e);
 	assert_int_equal(acc_stix_validate_document(text, len, NULL, r, &e), ACC_OK);
-	verdict v = {acc_stix_report_errors(r) == 0,
-		     acc_stix_report_errors(r) == 0 && acc_stix_report_warnings(r) == 0};
+	size_t warnings = 0;
+	for (size_t i = 0; i < acc_stix_report_count(r); i++) {
+		const acc_stix_problem *p = acc_stix_report_get(r, i);
+		if (p->severity == ACC_STIX_WARNING && strncmp(p->message, det_id_warning,
+							       sizeof(det_id_warning) - 1) != 0)
+			warnings++;
+	}
+	verdict v = {acc_stix_report_errors(r) == 0, acc_stix_report_errors(r) == 0 && warnings == 0};
 	return v;
 }
+
+/* Known defects of the vectors: the text, its repair, and where our error must be. */
+static const struct {
+	const char *bad, *fixed, *error_at;
+	int judge_strict; /* 0: the reference's strict verdict already fails on the
+			     defect itself, so only the default verdict is about the case */
+} repairs[] = {
+	{"\"created_by_ref\":\"source--", "\"created_by_ref\":\"identity--", "/created_by_ref", 1},
+	{"\"ipv4-addr--e42c19c8-f9fe-5ae9-9fc8-22c398f78fb\"",
+	 "\"ipv4-addr--e42c19c8-f9fe-5ae9-9fc8-22c398f78fb0\"", "/src_ref", 0},
+};
 
 /* deviations.txt: one "source<TAB>which" a line (which = default|strict), # comments. */
 static char *deviations;
@@ -50,6 +81,39 @@ static void dump(const char *source, const char *what, acc_stix_report *r)
 		fprintf(stderr, "    %s: %s: %s\n", p->pointer,
 			p->severity == ACC_STIX_ERROR ? "error" : "warning", p->message);
 	}
+}
+
+/* A copy of s with every occurrence of from replaced by to. */
+static char *replace_all(const char *s, const char *from, const char *to)
+{
+	size_t fl = strlen(from), tl = strlen(to), count = 0;
+	for (const char *p = strstr(s, from); p; p = strstr(p + fl, from))
+		count++;
+	char *out = malloc(strlen(s) + count * (tl > fl ? tl - fl : 0) + 1);
+	assert_non_null(out);
+	char *o = out;
+	const char *p = s, *q;
+	while ((q = strstr(p, from)) != NULL) {
+		memcpy(o, p, (size_t)(q - p));
+		o += q - p;
+		memcpy(o, to, tl);
+		o += tl;
+		p = q + fl;
+	}
+	strcpy(o, p);
+	return out;
+}
+
+static int has_error_at_suffix(acc_stix_report *r, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	for (size_t i = 0; i < acc_stix_report_count(r); i++) {
+		const acc_stix_problem *p = acc_stix_report_get(r, i);
+		size_t pl = strlen(p->pointer);
+		if (p->severity == ACC_STIX_ERROR && pl >= sl && !strcmp(p->pointer + pl - sl, suffix))
+			return 1;
+	}
+	return 0;
 }
 
 static void run_cases(const char *file, int *cases, int *mismatches)
@@ -73,13 +137,29 @@ static void run_cases(const char *file, int *cases, int *mismatches)
 		char *text = json_is_string(raw) ? strdup(json_string_value(raw))
 						 : json_dumps(obj, JSON_ENCODE_ANY | JSON_COMPACT);
 		assert_non_null(text);
+		int judge_strict = 1;
+		for (size_t k = 0; k < sizeof(repairs) / sizeof(repairs[0]); k++) {
+			if (!strstr(text, repairs[k].bad))
+				continue;
+			judge_strict &= repairs[k].judge_strict;
+			verdict orig = run_text(text, strlen(text), r);
+			if (orig.valid_default || !has_error_at_suffix(r, repairs[k].error_at)) {
+				(*mismatches)++;
+				fprintf(stderr, "%s: the defect at %s was not rejected\n", file,
+					repairs[k].error_at);
+				dump(source, what ? what : "", r);
+			}
+			char *fixed = replace_all(text, repairs[k].bad, repairs[k].fixed);
+			free(text);
+			text = fixed;
+		}
 		verdict v = run_text(text, strlen(text), r);
 		(*cases)++;
 		struct {
 			const char *which;
 			int want, got;
 		} checks[2] = {{"default", want_d, v.valid_default}, {"strict", want_s, v.valid_strict}};
-		for (int k = 0; k < 2; k++) {
+		for (int k = 0; k < (judge_strict ? 2 : 1); k++) {
 			int listed = deviation_listed(source, checks[k].which);
 			if ((checks[k].want != checks[k].got) != listed) {
 				(*mismatches)++;

@@ -358,18 +358,12 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 			validate_json(d, hdr, pointer, line);
 			char prefix[ACC_ERROR_PATH_MAX];
 			snprintf(prefix, sizeof(prefix), "%s/objects", pointer);
-			/* Members of a bundle without spec_version (a STIX 2.1 bundle) are
-			 * STIX 2.1 objects: spec_version is then required of them. */
-			json_t *bsv = json_object_get(hdr, "spec_version");
-			acc_stix_options o = {d->opt ? d->opt->flags : 0};
-			if (!bsv)
-				o.flags |= ACC_STIX_ASSUME_21;
-			const acc_stix_options *saved = d->opt;
+			/* Members keep their own version: section 3.2 makes an SDO, SRO or
+			 * marking definition without spec_version a STIX 2.0 object, in a
+			 * bundle or not. */
 			seen_set ss = {NULL, 0, 0};
-			d->opt = &o;
 			d->seen = &ss;
 			walk_array(d, os, oe, prefix, line);
-			d->opt = saved;
 			d->seen = NULL;
 			seen_free(&ss);
 		}

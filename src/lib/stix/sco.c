@@ -761,13 +761,14 @@ static void check_cpe(acc__vctx *c, const json_t *v)
 		         json_string_value(v));
 }
 
+/* STIX 2.1 6.12: protocol names SHOULD be the lowercase IANA service names,
+ * whose registry (RFC 6335 section 5.1) allows only a-z, 0-9 and '-'. */
 static void check_protocol(acc__vctx *c, const json_t *v)
 {
 	for (const char *p = json_string_value(v); *p; p++)
-		if (isupper((unsigned char)*p)) {
-			acc__warn(c,
-			          "protocol names should be lowercase, as in the IANA service name "
-			          "registry");
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-')) {
+			acc__warn(c, "protocol names should be IANA service names: lowercase "
+				     "letters, digits and '-'");
 			return;
 		}
 }

@@ -11,10 +11,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "accord/json.h"
 #include "accord/limits.h"
 #include "accord/uuid.h"
+#include "langcodes.h"
 #include "report.h"
 #include "schema.h"
 #include "validate_int.h"
@@ -171,7 +173,8 @@ int acc__parse_identifier(const char *s, char *type_out, size_t type_out_len)
 		return 0;
 	const char *u = sep + 2;
 	acc_uuid uu;
-	if (strlen(u) != 36 || acc_uuid_parse(u, 36, 0, &uu, NULL) != ACC_OK)
+	/* RFC 4122 section 3: hex digits "are case insensitive on input". */
+	if (strlen(u) != 36 || acc_uuid_parse(u, 36, 1, &uu, NULL) != ACC_OK)
 		return 0;
 	if (type_out) {
 		if (tl + 1 > type_out_len)
@@ -337,8 +340,10 @@ void acc__check_hash_value(acc__vctx *c, const char *alg, const json_t *v)
 			if (strlen(alg) < 3)
 				acc__err(c, "custom hash algorithm name '%s' must have at least 3 characters",
 					 alg);
-			else
-				acc__warn(c, "'%s' is not in the open vocabulary hash-algorithm-ov", alg);
+			else if (strncmp(alg, "x_", 2) != 0)
+				acc__warn(c, "'%s' is not in the open vocabulary hash-algorithm-ov (custom "
+					     "hash names conventionally start with 'x_')",
+					  alg);
 			return;
 		}
 	}
@@ -567,14 +572,27 @@ static void describe_types(char *out, size_t n, const char *const *types)
 	}
 }
 
+/* Identifiers are compared as strings, so upper-case UUID digits make two
+ * spellings of one id; RFC 4122 outputs lower case. */
+static void warn_upper_uuid(acc__vctx *c, const char *id)
+{
+	const char *u = strstr(id, "--");
+	for (u = u ? u + 2 : id; *u; u++)
+		if (*u >= 'A' && *u <= 'F') {
+			acc__warn(c, "the UUID of an identifier should be written in lower case");
+			return;
+		}
+}
+
 static void check_identifier(acc__vctx *c, const acc__prop *p, const json_t *v)
 {
 	const char *s = json_string_value(v);
 	char t[ACC_LIMIT_STIX_TYPE_LEN + 1];
 	if (!acc__parse_identifier(s, t, sizeof(t))) {
-		acc__err(c, "'%.80s' is not a valid identifier (type--UUID, lower-case RFC 4122 UUID)", s);
+		acc__err(c, "'%.80s' is not a valid identifier (type--UUID with an RFC 4122 UUID)", s);
 		return;
 	}
+	warn_upper_uuid(c, s);
 	if (!ref_type_allowed(p->ref_types, t)) {
 		char types[200];
 		describe_types(types, sizeof(types), p->ref_types);
@@ -873,13 +891,26 @@ const acc__objdef acc__gm_def = {"granular marking", gm_props, gm_check, OD_CLOS
 
 /* ---- language tags (RFC 5646) ------------------------------------------------ */
 
-/* ISO 639-1 two-letter language codes. */
-static const char iso639_1[] =
-	"aaabaeafakamanarasavayazbabebgbhbibmbnbobrbscacechcocrcscucvcydadedvdzeeeleneoeset"
-	"eufafffifjfofrfygagdglgngugvhahehihohrhthuhyhziaidieigiiikioisitiujajvkakgkikjkkkl"
-	"kmknkokrkskukvkwkylalblglilnloltlulvmgmhmimkmlmnmrmsmtmynanbndnengnlnnnonrnvnyocoj"
-	"omorospapiplpsptqurmrnrorurwsascsdsesgsiskslsmsnsosqsrssstsusvswtatetgthtitktltntot"
-	"trtstttwtyugukuruzvevivowawoxhyiyozazhzu";
+/* Is the lower-cased primary subtag p[0..n) an ISO 639 code? */
+static int lang_known(const char *p, size_t n)
+{
+	char key[3];
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)tolower((unsigned char)p[i]);
+	const char *table = n == 2 ? acc__lang2 : acc__lang3;
+	size_t lo = 0, hi = n == 2 ? acc__lang2_count : acc__lang3_count;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = memcmp(table + mid * n, key, n);
+		if (cmp == 0)
+			return 1;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
 
 void acc__check_lang(acc__vctx *c, const json_t *v)
 {
@@ -892,20 +923,12 @@ void acc__check_lang(acc__vctx *c, const json_t *v)
 	while (isalpha((unsigned char)p[n]))
 		n++;
 	int ok = 1;
-	if (n == 2) {
-		char a = (char)tolower((unsigned char)p[0]), b = (char)tolower((unsigned char)p[1]);
-		ok = 0;
-		for (const char *q = iso639_1; q[0]; q += 2)
-			if (q[0] == a && q[1] == b)
-				ok = 1;
+	if (n == 2 || n == 3) {
+		ok = lang_known(p, n);
 	} else if (n == 1 && (p[0] == 'x' || p[0] == 'i') && p[1] == '-') {
-		ok = 1;
-	} else if (n < 2 || n > 8) {
-		ok = 0;
-	} else if (n == 3) {
-		/* Three-letter ISO 639-2/3 codes are allowed by RFC 5646 but not checked
-		 * against the registry here. */
-		ok = 1;
+		ok = 1; /* private use / grandfathered */
+	} else {
+		ok = 0; /* 4-8 letter primary subtags are reserved or unassigned */
 	}
 	p += n;
 	while (ok && *p) {
@@ -1077,33 +1100,40 @@ static void check_id(acc__vctx *c, const json_t *obj, const char *type)
 	size_t m = acc__push(c, "id");
 	char t[ACC_LIMIT_STIX_TYPE_LEN + 1];
 	if (!json_is_string(id) || !acc__parse_identifier(json_string_value(id), t, sizeof(t))) {
-		acc__err(c, "id must be an identifier of the form type--UUID with a lower-case "
-			    "RFC 4122 UUID");
+		acc__err(c, "id must be an identifier of the form type--UUID with an RFC 4122 UUID");
 		acc__pop(c, m);
 		return;
 	}
 	const char *s = json_string_value(id);
+	warn_upper_uuid(c, s);
 	if (type && strcmp(t, type) != 0)
 		acc__err(c, "the type part of id ('%s') must equal the object's type ('%s')", t, type);
 	acc_uuid u;
-	if (acc_uuid_parse(s + strlen(t) + 2, 36, 0, &u, NULL) == ACC_OK) {
+	if (acc_uuid_parse(s + strlen(t) + 2, 36, 1, &u, NULL) == ACC_OK) {
 		int ver = acc_uuid_version(&u);
 		if (!acc_uuid_is_rfc4122(&u)) {
 			acc__err(c, "the UUID of id must have the RFC 4122 variant");
 		} else if (c->type && c->type->cat == CAT_SCO && c->version == 21) {
-			if (!c->type->id_contrib && ver != 4)
-				acc__err(c, "%s has no ID contributing properties, so its id must use a "
-					    "UUIDv4", c->type->name);
-			else if (c->type->id_contrib && ver != 5 && ver != 4)
-				acc__err(c, "the UUID of an SCO id must be version 5 (or version 4)");
-			else if (c->type->id_contrib && ver == 4)
+			/* Section 2.9: UUIDv5 from the ID contributing properties when
+			 * the type has them and one is present; UUIDv4 otherwise. */
+			char want[ACC_STIX_ID_MAX];
+			acc_status ds = c->type->id_contrib ? acc_stix_sco_id(obj, want, NULL)
+							    : ACC_EINVALID;
+			if (ds != ACC_OK) {
+				if (ver != 4)
+					acc__err(c, "%s has no ID contributing properties here, so its id must "
+						    "use a UUIDv4",
+						 c->type->name);
+			} else if (ver == 4) {
 				acc__warn(c, "the UUID of an SCO id should be version 5, derived from its "
-					     "ID contributing properties");
-			else if (ver == 5) {
-				char want[ACC_STIX_ID_MAX];
-				if (acc_stix_sco_id(obj, want, NULL) == ACC_OK && strcmp(want, s) != 0)
-					acc__warn(c, "id does not match the deterministic identifier %s "
-						     "computed from the ID contributing properties", want);
+					     "ID contributing properties (%s)",
+					  want);
+			} else if (ver != 5) {
+				acc__err(c, "the UUID of an SCO id must be version 5 (or version 4)");
+			} else if (strcasecmp(want, s) != 0) {
+				acc__warn(c, "id does not match the deterministic identifier %s computed "
+					     "from the ID contributing properties",
+					  want);
 			}
 		} else if (ver != 4 && c->version == 21) {
 			acc__warn(c, "the UUID of an id should be version 4");
