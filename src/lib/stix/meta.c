@@ -145,11 +145,7 @@ static void contents_check(acc__vctx *c, const json_t *v)
 	json_t *tr;
 	json_object_foreach((json_t *)v, lang, tr) {
 		size_t m = acc__push(c, lang);
-		json_t *ls = json_string(lang);
-		if (ls) {
-			acc__check_lang(c, ls);
-			json_decref(ls);
-		}
+		acc__check_lang_str(c, lang);
 		if (!json_is_object(tr)) {
 			acc__err(c, "each language in contents must map to a dictionary of properties");
 		} else {

@@ -914,9 +914,12 @@ static int lang_known(const char *p, size_t n)
 
 void acc__check_lang(acc__vctx *c, const json_t *v)
 {
-	if (!json_is_string(v))
-		return;
-	const char *s = json_string_value(v);
+	if (json_is_string(v))
+		acc__check_lang_str(c, json_string_value(v));
+}
+
+void acc__check_lang_str(acc__vctx *c, const char *s)
+{
 	/* language ["-" script] ["-" region] *("-" variant) ... ; private use "x-..." */
 	const char *p = s;
 	size_t n = 0;
@@ -1119,7 +1122,9 @@ static void check_id(acc__vctx *c, const json_t *obj, const char *type)
 			char want[ACC_STIX_ID_MAX];
 			acc_status ds = c->type->id_contrib ? acc_stix_sco_id(obj, want, NULL)
 							    : ACC_EINVALID;
-			if (ds != ACC_OK) {
+			if (ds == ACC_ENOMEM) {
+				c->status = ACC_ENOMEM;
+			} else if (ds != ACC_OK) {
 				if (ver != 4)
 					acc__err(c, "%s has no ID contributing properties here, so its id must "
 						    "use a UUIDv4",

@@ -14,5 +14,6 @@ extern const acc__objdef acc__gm_def; /* granular marking */
 
 /* RFC 5646 language tag check (a property check function). */
 void acc__check_lang(acc__vctx *c, const json_t *v);
+void acc__check_lang_str(acc__vctx *c, const char *s);
 
 #endif
