@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-libjansson-dev libsodium-dev libssl-dev libcmocka-dev jq"
+libjansson-dev libsodium-dev libssl-dev libcmocka-dev libsqlite3-dev sqlite3 jq"
 
 missing=""
 for p in $PKGS; do
