@@ -1,0 +1,210 @@
+#!/bin/sh
+# bench/run.sh - Accord's benchmarks, each against a baseline measured in the
+# same run, printed as a table with the ratio. `make bench` runs it from the
+# repository root after `make build` (release binaries in build/release/bench).
+#
+#   sh bench/run.sh [SECTION...]        sections: stix (default: all)
+#
+# Environment:
+#   BENCH_BIN        directory of the bench_* binaries   (build/release/bench)
+#   BENCH_STIX_FILE  bundle to validate; generated there when missing and then
+#                    kept (default: generated in a temporary directory that is
+#                    removed at exit)
+#   BENCH_STIX_MB    size of the generated bundle, MB of 10^6 bytes   (100)
+#   BENCH_SEED       generator seed                                   (1)
+#   BENCH_STRICT     1: exit 1 when a benchmark misses its goal       (0)
+#
+# Adding a benchmark: write a bench_<name>() function like bench_stix below
+# (generate input, time the baseline and ours with time_best, print with
+# row/ratio_row), add <name> to SECTIONS and a case to run_section. Helpers
+# keep their variables prefixed with _ because POSIX sh has no locals.
+#
+# POSIX sh only; timing uses `date +%s.%N` (whole seconds where %N is
+# unsupported, which the header reports).
+set -eu
+
+BENCH_BIN=${BENCH_BIN:-build/release/bench}
+BENCH_SEED=${BENCH_SEED:-1}
+BENCH_STRICT=${BENCH_STRICT:-0}
+SECTIONS="stix"
+MISSED=0
+WORK=""
+
+cleanup() {
+	if [ -n "$WORK" ]; then
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+# The scratch directory, created on first use and removed at exit.
+workdir() {
+	if [ -z "$WORK" ]; then
+		WORK=$(mktemp -d "${TMPDIR:-/tmp}/accord-bench.XXXXXX") || die "mktemp failed"
+	fi
+}
+
+# ---- timing and arithmetic ----------------------------------------------------
+
+case $(date +%N 2>/dev/null) in
+'' | *N*) HIRES=0 ;;
+*) HIRES=1 ;;
+esac
+
+now() {
+	if [ "$HIRES" = 1 ]; then
+		date +%s.%N
+	else
+		date +%s
+	fi
+}
+
+# calc EXPR [name=value...]: evaluate an awk expression.
+calc() {
+	_expr=$1
+	shift
+	awk "$@" "BEGIN { print ($_expr) }"
+}
+
+# time_best RUNS COMMAND...: run COMMAND (stdout to /dev/null) RUNS times and
+# print the best wall-clock seconds. Fails if the command fails.
+time_best() {
+	_runs=$1
+	shift
+	_best=""
+	_i=0
+	while [ "$_i" -lt "$_runs" ]; do
+		_t0=$(now)
+		if ! "$@" >/dev/null; then
+			echo "bench: command failed: $*" >&2
+			return 1
+		fi
+		_t1=$(now)
+		_t=$(calc 'sprintf("%.3f", b - a)' -v a="$_t0" -v b="$_t1")
+		if [ -z "$_best" ] || [ "$(calc 't < b' -v t="$_t" -v b="$_best")" = 1 ]; then
+			_best=$_t
+		fi
+		_i=$((_i + 1))
+	done
+	echo "$_best"
+}
+
+# mbps BYTES SECONDS: MB (10^6 bytes) per second, two decimals.
+mbps() {
+	calc 's > 0 ? sprintf("%.2f", n / 1e6 / s) : "inf"' -v n="$1" -v s="$2"
+}
+
+# ---- table ----------------------------------------------------------------------
+
+header() {
+	printf '\n== %s ==\n' "$1"
+	shift
+	for _line in "$@"; do
+		printf '%s\n' "$_line"
+	done
+	printf '%-44s %10s %10s\n' "tool" "seconds" "MB/s"
+}
+
+row() {
+	printf '%-44s %10s %10s\n' "$1" "$2" "$3"
+}
+
+# ratio_row OURS_MBPS BASE_MBPS GOAL: print the ratio and whether it meets GOAL.
+ratio_row() {
+	_ratio=$(calc 'b > 0 ? sprintf("%.2f", o / b) : "n/a"' -v o="$1" -v b="$2")
+	if [ "$(calc 'r >= g' -v r="$_ratio" -v g="$3")" = 1 ]; then
+		_verdict="goal >= $3: met"
+	else
+		_verdict="goal >= $3: MISSED"
+		MISSED=1
+	fi
+	printf '%-44s %10s %10s   %s\n' "ratio (accord MB/s / jq MB/s)" "" "$_ratio" "$_verdict"
+}
+
+# ---- STIX validation ---------------------------------------------------------------
+# Issue: validate a generated ~100 MB bundle of mixed objects at least twice as
+# fast as `jq -c . FILE >/dev/null` merely parses (and prints) it.
+
+bench_stix() {
+	_gen=$BENCH_BIN/bench_gen_stix
+	_val=$BENCH_BIN/bench_stix_validate
+	if [ ! -x "$_gen" ] || [ ! -x "$_val" ]; then
+		die "missing $_gen or $_val (run make build)"
+	fi
+	_mb=${BENCH_STIX_MB:-100}
+	workdir
+	_file=${BENCH_STIX_FILE:-$WORK/stix-bundle-${_mb}MB-seed$BENCH_SEED.json}
+	if [ -s "$_file" ]; then
+		echo "bench: stix: using existing $_file"
+	else
+		echo "bench: stix: generating a $_mb MB bundle (seed $BENCH_SEED) in $_file"
+		if ! "$_gen" --size "$_mb" --seed "$BENCH_SEED" --out "$_file" 2>"$WORK/gen.log"; then
+			cat "$WORK/gen.log" >&2
+			die "stix: bundle generation failed"
+		fi
+		sed -n '1p' "$WORK/gen.log"
+	fi
+
+	# Ours first (it reads the file into memory before timing), then jq.
+	if ! "$_val" --runs 3 "$_file" >"$WORK/stix.out"; then
+		cat "$WORK/stix.out"
+		die "stix: validation of the generated bundle failed or found errors"
+	fi
+	_bytes=$(awk '$1 == "bytes" { print $2 }' "$WORK/stix.out")
+	_objects=$(awk '$1 == "objects" { print $2 }' "$WORK/stix.out")
+	_errors=$(awk '$1 == "errors" { print $2 }' "$WORK/stix.out")
+	_warnings=$(awk '$1 == "warnings" { print $2 }' "$WORK/stix.out")
+	_acc_s=$(awk '$1 == "seconds" { print $2 }' "$WORK/stix.out")
+	_acc_mbps=$(mbps "$_bytes" "$_acc_s")
+
+	header "STIX validation" \
+		"input: $_bytes bytes ($(calc 'sprintf("%.1f", n / 1e6)' -v n="$_bytes") MB), $_objects objects, $_errors errors, $_warnings warnings"
+
+	if command -v jq >/dev/null 2>&1; then
+		_jq_s=$(time_best 2 jq -c . "$_file") || die "stix: jq failed on $_file"
+		_jq_mbps=$(mbps "$_bytes" "$_jq_s")
+		row "jq -c . FILE >/dev/null (best of 2)" "$_jq_s" "$_jq_mbps"
+		row "accord validate (best of 3)" "$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" \
+			"$_acc_mbps"
+		ratio_row "$_acc_mbps" "$_jq_mbps" 2
+	else
+		row "accord validate (best of 3)" "$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" \
+			"$_acc_mbps"
+		echo "jq not found: no baseline, no ratio"
+		MISSED=1
+	fi
+}
+
+# ---- main ---------------------------------------------------------------------------
+
+run_section() {
+	case $1 in
+	stix) bench_stix ;;
+	*) die "unknown section '$1' (have: $SECTIONS)" ;;
+	esac
+}
+
+_cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+_jqv=$(jq --version 2>/dev/null || echo 'jq missing')
+echo "bench: $_cpus CPUs, ${_model:-unknown CPU}, $_jqv"
+if [ "$HIRES" = 0 ]; then
+	echo "bench: this date(1) has no %N: baseline times are whole seconds"
+fi
+if [ $# -eq 0 ]; then
+	# shellcheck disable=SC2086 # SECTIONS is a word list
+	set -- $SECTIONS
+fi
+for _section in "$@"; do
+	run_section "$_section"
+done
+if [ "$MISSED" = 1 ] && [ "$BENCH_STRICT" = 1 ]; then
+	die "a goal was missed (BENCH_STRICT=1)"
+fi
