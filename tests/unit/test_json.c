@@ -262,7 +262,8 @@ static void test_number_in_documents(void **state)
 	(void)state;
 	canon_is("[0, -0, -0.0, 1.0, 1E3, 1e-7, 1e21, 100e-2, 0.000001, 1.5e+300]",
 		 "[0,0,0,1,1000,1e-7,1e+21,1,0.000001,1.5e+300]");
-	/* Integers: exact up to 2^53 in magnitude, refused beyond. */
+	/* Integers: exact up to 2^53 in magnitude; beyond, refused when the
+	 * IEEE double would change them. */
 	canon_is("[9007199254740992, -9007199254740992, 9007199254740991]",
 		 "[9007199254740992,-9007199254740992,9007199254740991]");
 	acc_status st;
@@ -278,6 +279,23 @@ static void test_number_in_documents(void **state)
 	assert_string_equal(err.path, "/0");
 	/* The same magnitude written as a real is just a double. */
 	canon_is("[9007199254740993.0]", "[9007199254740992]");
+	/* Beyond 2^53, integers whose double is written with their own digits
+	 * pass; the others would change and are refused. */
+	canon_is("[1000000000000000000, -5100000000000000000, 1152921504606847000]",
+		 "[1000000000000000000,-5100000000000000000,1152921504606847000]");
+	r = canon_of("[1152921504606846976]", &st, &err); /* 2^60 */
+	assert_null(r);
+	assert_int_equal(st, ACC_EINVALID);
+	assert_non_null(strstr(err.msg, "1152921504606847000"));
+	r = canon_of("[9223372036854775807]", &st, &err);
+	assert_null(r);
+	assert_int_equal(st, ACC_EINVALID);
+	/* A large real is written as integer digits that reload as an integer
+	 * and canonicalise to themselves. */
+	canon_is("[-0.051e20, 1.152921504606846976e18]",
+		 "[-5100000000000000000,1152921504606847000]");
+	canon_is("[-5100000000000000000,1152921504606847000]",
+		 "[-5100000000000000000,1152921504606847000]");
 }
 
 /* ---- strings and keys -------------------------------------------------- */
@@ -470,6 +488,18 @@ static void test_load(void **state)
 	assert_int_equal(load("[\"\xff\"]", &v, &err), ACC_EPARSE); /* not UTF-8 */
 	assert_int_equal(load("[\"\\ud800\"]", &v, &err), ACC_EPARSE); /* lone surrogate */
 	assert_int_equal(load("[\"a\tb\"]", &v, &err), ACC_EPARSE);
+	/* jansson 2.14 skips a NUL byte after a number; we do not. */
+	v = (json_t *)1;
+	assert_int_equal(acc_json_load("[1\0]", 4, &v, &err), ACC_EPARSE);
+	assert_null(v);
+	assert_int_equal(err.offset, 2);
+	assert_int_equal(acc_json_load("12\0\n", 4, &v, &err), ACC_EPARSE);
+	assert_int_equal(err.offset, 2);
+	assert_non_null(strstr(err.msg, "byte 0x00 after the JSON value"));
+	assert_int_equal(acc_json_load("true\0", 5, &v, &err), ACC_EPARSE);
+	assert_int_equal(acc_json_load("{\"a\":1.5\0}", 10, &v, &err), ACC_EPARSE);
+	assert_int_equal(acc_json_load("12 \n", 4, &v, &err), ACC_OK);
+	json_decref(v);
 
 	/* Duplicate keys: well-formed JSON that we refuse. */
 	assert_int_equal(load("{\"a\": 1, \"b\": {\"c\": 1, \"c\": 2}}", &v, &err), ACC_EINVALID);

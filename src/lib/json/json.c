@@ -24,7 +24,9 @@
  * digits that round-trip through strtod (both decimal neighbours of the value
  * are tried at each length, as ES requires the closest round-tripping digits,
  * not merely the correctly rounded ones) and never depends on the C locale's
- * decimal point. On a rule failure (NaN/Inf, an integer beyond +-2^53,
+ * decimal point. Integers beyond +-2^53 are refused unless their double is
+ * written with exactly their own digits (10^18 passes, 2^53 + 1 does not).
+ * On a rule failure (NaN/Inf, such an integer,
  * invalid UTF-8, nesting past the cap) the output buffer is rolled back to
  * its length on entry and err->path is the JSON pointer of the culprit.
  */
@@ -347,12 +349,23 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 		return st;
 	}
 	if (sst != ACC_OK) {
-		/* The scanner refused what jansson took: cannot happen (the
-		 * scanner accepts a superset), but never let it pass silently. */
+		/* The scanner refused what jansson took. jansson 2.14 skips a
+		 * NUL byte after a number ("[1\0]" loads as [1]); the scanner
+		 * does not, and decides. */
 		json_decref(v);
 		if (err)
 			*err = scan_err;
 		return sst;
+	}
+	for (size_t i = end; i < len; i++) {
+		if (cls[(unsigned char)buf[i]] != C_WS) {
+			/* Same jansson quirk after a top-level scalar: "12\0". */
+			json_decref(v);
+			char tmp[16];
+			return scan_fail(buf, len, i, ACC_EPARSE, err,
+					 "unexpected %s after the JSON value",
+					 show_byte((unsigned char)buf[i], tmp));
+		}
 	}
 	*out = v;
 	return ACC_OK;
@@ -760,13 +773,22 @@ static acc_status canon_value(canon *c, const json_t *v)
 	case JSON_INTEGER: {
 		json_int_t i = json_integer_value(v);
 		const json_int_t max = (json_int_t)1 << 53;
-		if (i > max || i < -max)
-			return canon_fail(c, ACC_EINVALID,
-					  "integer %" JSON_INTEGER_FORMAT
-					  " is beyond +-2^53 and cannot be represented exactly "
-					  "in canonical JSON",
-					  i);
-		acc_buf_printf(c->out, "%" JSON_INTEGER_FORMAT, i);
+		char own[32];
+		snprintf(own, sizeof(own), "%" JSON_INTEGER_FORMAT, i);
+		if (i > max || i < -max) {
+			/* JCS numbers are IEEE doubles. Beyond 2^53 keep only the
+			 * integers whose double is written with exactly their own
+			 * digits (10^18 is; 2^53 + 1 and 2^60 are not), so nothing
+			 * changes and canonical output, reloaded, canonicalises to
+			 * itself (reals >= 2^53 are written as integer digits). */
+			if (acc_json_number_format((double)i, num) != ACC_OK ||
+			    strcmp(num, own) != 0)
+				return canon_fail(c, ACC_EINVALID,
+						  "integer %s is beyond +-2^53 and would change to "
+						  "%s as an IEEE double in canonical JSON",
+						  own, num);
+		}
+		acc_buf_puts(c->out, own);
 		return ACC_OK;
 	}
 	case JSON_REAL:
