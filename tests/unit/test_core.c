@@ -33,7 +33,7 @@ static void test_strerror(void **state)
 		assert_string_not_equal(acc_strerror((acc_status)a), "unknown status");
 		for (int b = a + 1; b <= ACC_EINTERNAL; b++)
 			assert_string_not_equal(acc_strerror((acc_status)a),
-						acc_strerror((acc_status)b));
+			                        acc_strerror((acc_status)b));
 	}
 	assert_string_equal(acc_strerror((acc_status)99), "unknown status");
 	unsigned maj, min, pat;
@@ -55,7 +55,7 @@ static void test_error_set(void **state)
 	acc_error_clear(NULL);
 
 	assert_int_equal(acc_error_set(&err, ACC_EINVALID, "/a/b", "bad %s %d", "thing", 42),
-			 ACC_EINVALID);
+	                 ACC_EINVALID);
 	assert_int_equal(err.code, ACC_EINVALID);
 	assert_string_equal(err.path, "/a/b");
 	assert_string_equal(err.msg, "bad thing 42");
@@ -150,7 +150,7 @@ static void test_alloc(void **state)
 	for (int i = 0; i < 300; i++)
 		assert_int_equal(z[i], 0);
 	acc_free(z);
-	void *m0 = acc_malloc(0);                 /* a real, freeable pointer */
+	void *m0 = acc_malloc(0); /* a real, freeable pointer */
 	assert_non_null(m0);
 	acc_free(m0);
 	void *r = acc_realloc(NULL, 5); /* realloc(NULL) is malloc */

@@ -80,8 +80,8 @@ static void canon_is(const char *in, const char *want)
 static void test_jcs_vectors(void **state)
 {
 	(void)state;
-	static const char *const names[] = {"arrays", "french", "structures",
-					    "unicode", "values", "weird"};
+	static const char *const names[] = {"arrays",  "french", "structures",
+	                                    "unicode", "values", "weird"};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char path[128];
 		size_t inlen, outlen, hexlen;
@@ -231,9 +231,9 @@ static void test_number_format(void **state)
 	for (size_t i = 0; i < sizeof(b) / sizeof(b[0]); i++)
 		num_is(from_bits(b[i].bits), b[i].want);
 	assert_int_equal(acc_json_number_format(from_bits(UINT64_C(0x7fffffffffffffff)), out),
-			 ACC_EINVAL);
+	                 ACC_EINVAL);
 	assert_int_equal(acc_json_number_format(from_bits(UINT64_C(0x7ff0000000000000)), out),
-			 ACC_EINVAL);
+	                 ACC_EINVAL);
 }
 
 /* tests/data/json/numbers.txt: Node.js String(d) for ~2000 doubles. */
@@ -261,11 +261,11 @@ static void test_number_in_documents(void **state)
 {
 	(void)state;
 	canon_is("[0, -0, -0.0, 1.0, 1E3, 1e-7, 1e21, 100e-2, 0.000001, 1.5e+300]",
-		 "[0,0,0,1,1000,1e-7,1e+21,1,0.000001,1.5e+300]");
+	         "[0,0,0,1,1000,1e-7,1e+21,1,0.000001,1.5e+300]");
 	/* Integers: exact up to 2^53 in magnitude; beyond, refused when the
 	 * IEEE double would change them. */
 	canon_is("[9007199254740992, -9007199254740992, 9007199254740991]",
-		 "[9007199254740992,-9007199254740992,9007199254740991]");
+	         "[9007199254740992,-9007199254740992,9007199254740991]");
 	acc_status st;
 	acc_error err;
 	char *r = canon_of("{\"a\": [1, {\"big\": 9007199254740993}]}", &st, &err);
@@ -282,7 +282,7 @@ static void test_number_in_documents(void **state)
 	/* Beyond 2^53, integers whose double is written with their own digits
 	 * pass; the others would change and are refused. */
 	canon_is("[1000000000000000000, -5100000000000000000, 1152921504606847000]",
-		 "[1000000000000000000,-5100000000000000000,1152921504606847000]");
+	         "[1000000000000000000,-5100000000000000000,1152921504606847000]");
 	r = canon_of("[1152921504606846976]", &st, &err); /* 2^60 */
 	assert_null(r);
 	assert_int_equal(st, ACC_EINVALID);
@@ -293,9 +293,9 @@ static void test_number_in_documents(void **state)
 	/* A large real is written as integer digits that reload as an integer
 	 * and canonicalise to themselves. */
 	canon_is("[-0.051e20, 1.152921504606846976e18]",
-		 "[-5100000000000000000,1152921504606847000]");
+	         "[-5100000000000000000,1152921504606847000]");
 	canon_is("[-5100000000000000000,1152921504606847000]",
-		 "[-5100000000000000000,1152921504606847000]");
+	         "[-5100000000000000000,1152921504606847000]");
 }
 
 /* ---- strings and keys -------------------------------------------------- */
@@ -304,18 +304,18 @@ static void test_string_escapes(void **state)
 {
 	(void)state;
 	canon_is("\"\\u0000\\u0001\\u0008\\u0009\\u000a\\u000b\\u000c\\u000d\\u001f\\u0020\"",
-		 "\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \"");
+	         "\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \"");
 	canon_is("\"\\\"\\\\\\/\\u007f\\u0080\\u2028\\ud83d\\ude02\"",
-		 "\"\\\"\\\\/\x7f\xc2\x80\xe2\x80\xa8\xf0\x9f\x98\x82\"");
+	         "\"\\\"\\\\/\x7f\xc2\x80\xe2\x80\xa8\xf0\x9f\x98\x82\"");
 	canon_is("\"</script>\"", "\"</script>\"");
 	canon_is("\"\\u00E9\\u00e9\"", "\"\xc3\xa9\xc3\xa9\"");
 	/* Long strings: escapes at every alignment. */
 	for (int pos = 0; pos < 20; pos++) {
 		char in[64], want[64];
 		snprintf(in, sizeof(in), "\"%.*s\\t%.*s\"", pos, "abcdefghijklmnopqrstuvwxyz",
-			 20 - pos, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		         20 - pos, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 		snprintf(want, sizeof(want), "\"%.*s\\t%.*s\"", pos, "abcdefghijklmnopqrstuvwxyz",
-			 20 - pos, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+		         20 - pos, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 		canon_is(in, want);
 	}
 	/* Strings built in memory that are not UTF-8 are refused, with the
@@ -334,9 +334,9 @@ static void test_string_escapes(void **state)
 	assert_int_equal(acc_buf_status(&b), ACC_OK);
 	json_decref(bad);
 	/* Overlong, surrogate and beyond-U+10FFFF encodings. */
-	static const char *const invalid[] = {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80",
-					      "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\xe2\x82",
-					      "\x80"};
+	static const char *const invalid[] = {
+	    "\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80",
+	    "\xe2\x82", "\x80"};
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		json_t *s = json_stringn_nocheck(invalid[i], strlen(invalid[i]));
 		acc_buf_reset(&b);
@@ -358,20 +358,21 @@ static void test_key_order(void **state)
 	/* UTF-16 code unit order: U+10000.. (surrogates D800-DFFF) sorts
 	 * before U+E000..U+FFFF, unlike UTF-8 byte order. */
 	canon_is("{\"\\ue000\":1,\"\\ud83d\\ude00\":2,\"\\uffff\":3,\"\\ud7ff\":4,\"z\":5}",
-		 "{\"z\":5,\"\xed\x9f\xbf\":4,\"\xf0\x9f\x98\x80\":2,\"\xee\x80\x80\":1,"
-		 "\"\xef\xbf\xbf\":3}");
+	         "{\"z\":5,\"\xed\x9f\xbf\":4,\"\xf0\x9f\x98\x80\":2,\"\xee\x80\x80\":1,"
+	         "\"\xef\xbf\xbf\":3}");
 	/* Prefixes first; case and digits by code unit. */
 	canon_is("{\"ab\":1,\"a\":2,\"\":3,\"B\":4,\"b\":5,\"10\":6,\"9\":7}",
-		 "{\"\":3,\"10\":6,\"9\":7,\"B\":4,\"a\":2,\"ab\":1,\"b\":5}");
+	         "{\"\":3,\"10\":6,\"9\":7,\"B\":4,\"a\":2,\"ab\":1,\"b\":5}");
 	/* More than 16 members takes the heap path of the sort. */
-	canon_is("{\"t\":0,\"s\":0,\"r\":0,\"q\":0,\"p\":0,\"o\":0,\"n\":0,\"m\":0,\"l\":0,"
-		 "\"k\":0,\"j\":0,\"i\":0,\"h\":0,\"g\":0,\"f\":0,\"e\":0,\"d\":0,\"c\":0,\"b\":0,"
-		 "\"a\":0}",
-		 "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,\"i\":0,\"j\":0,"
-		 "\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,\"p\":0,\"q\":0,\"r\":0,\"s\":0,\"t\":0}");
+	canon_is(
+	    "{\"t\":0,\"s\":0,\"r\":0,\"q\":0,\"p\":0,\"o\":0,\"n\":0,\"m\":0,\"l\":0,"
+	    "\"k\":0,\"j\":0,\"i\":0,\"h\":0,\"g\":0,\"f\":0,\"e\":0,\"d\":0,\"c\":0,\"b\":0,"
+	    "\"a\":0}",
+	    "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,\"i\":0,\"j\":0,"
+	    "\"k\":0,\"l\":0,\"m\":0,\"n\":0,\"o\":0,\"p\":0,\"q\":0,\"r\":0,\"s\":0,\"t\":0}");
 	/* Nested objects sort independently; arrays keep their order. */
 	canon_is(" { \"b\" : [ 3 , { \"y\":null, \"x\":true } , 1 ] , \"a\" : { } } ",
-		 "{\"a\":{},\"b\":[3,{\"x\":true,\"y\":null},1]}");
+	         "{\"a\":{},\"b\":[3,{\"x\":true,\"y\":null},1]}");
 	canon_is("[]", "[]");
 	canon_is("{}", "{}");
 	canon_is("null", "null");
@@ -485,7 +486,7 @@ static void test_load(void **state)
 	assert_int_equal(load("", &v, &err), ACC_EPARSE);
 	assert_int_equal(load("[1,]", &v, &err), ACC_EPARSE);
 	assert_int_equal(load("{\"a\" 1}", &v, &err), ACC_EPARSE);
-	assert_int_equal(load("[\"\xff\"]", &v, &err), ACC_EPARSE); /* not UTF-8 */
+	assert_int_equal(load("[\"\xff\"]", &v, &err), ACC_EPARSE);    /* not UTF-8 */
 	assert_int_equal(load("[\"\\ud800\"]", &v, &err), ACC_EPARSE); /* lone surrogate */
 	assert_int_equal(load("[\"a\tb\"]", &v, &err), ACC_EPARSE);
 	/* jansson 2.14 skips a NUL byte after a number; we do not. */
@@ -610,9 +611,9 @@ static void test_value_end(void **state)
 	ends_at("[] ", 2);
 	ends_at("  \n\t{\"a\":1}\n{\"b\":2}", 11);
 	ends_at("\"abc\"xyz", 5);
-	ends_at("\"a\\\"b\"", 6);      /* escaped quote */
-	ends_at("\"a\\\\\"b\"", 5);    /* escaped backslash ends the string */
-	ends_at("\"\\\\\\\"\"", 6);    /* "\\\"" */
+	ends_at("\"a\\\"b\"", 6);   /* escaped quote */
+	ends_at("\"a\\\\\"b\"", 5); /* escaped backslash ends the string */
+	ends_at("\"\\\\\\\"\"", 6); /* "\\\"" */
 	ends_at("[\"]\", \"[\", \"{\"]", 15);
 	ends_at("{\"a\":[1,{\"b\":\"}]\"}],\"c\":{}}", 27);
 	ends_at("123 456", 3);
@@ -743,8 +744,7 @@ static void test_pointer(void **state)
 	acc_json_pointer_push_index(&b, 18446744073709551615u);
 	acc_json_pointer_push(&b, "\xc3\xa9 x");
 	assert_int_equal(acc_buf_status(&b), ACC_OK);
-	assert_string_equal(b.data,
-			    "/objects/0/a~1b/m~0n/~001~1//18446744073709551615/\xc3\xa9 x");
+	assert_string_equal(b.data, "/objects/0/a~1b/m~0n/~001~1//18446744073709551615/\xc3\xa9 x");
 	acc_buf_free(&b);
 }
 

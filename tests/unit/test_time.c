@@ -95,8 +95,8 @@ static void test_leap_years(void **state)
 			int days = dim[m - 1] + (m == 2 && leap);
 			for (int d = 1; d <= days; d++) {
 				char s[64];
-				snprintf(s, sizeof(s), "%04d-%02d-%02dT00:00:00Z", y % 10000, m % 100,
-					 d % 100);
+				snprintf(s, sizeof(s), "%04d-%02d-%02dT00:00:00Z", y % 10000,
+				         m % 100, d % 100);
 				acc_time t;
 				acc_error err;
 				assert_int_equal(parse(s, &t, &err), ACC_OK);
@@ -288,10 +288,10 @@ static void test_now(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_valid),     cmocka_unit_test(test_leap_years),
-	    cmocka_unit_test(test_ranges),    cmocka_unit_test(test_leap_second),
-	    cmocka_unit_test(test_syntax),    cmocka_unit_test(test_roundtrip),
-	    cmocka_unit_test(test_format),    cmocka_unit_test(test_cmp),
+	    cmocka_unit_test(test_valid),  cmocka_unit_test(test_leap_years),
+	    cmocka_unit_test(test_ranges), cmocka_unit_test(test_leap_second),
+	    cmocka_unit_test(test_syntax), cmocka_unit_test(test_roundtrip),
+	    cmocka_unit_test(test_format), cmocka_unit_test(test_cmp),
 	    cmocka_unit_test(test_now),
 	};
 	return cmocka_run_group_tests_name("time", tests, NULL, NULL);

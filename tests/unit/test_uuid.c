@@ -12,7 +12,7 @@
 #include "accord/uuid.h"
 
 static const acc_uuid ns_dns = {{0x6b, 0xa7, 0xb8, 0x10, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00,
-				 0xc0, 0x4f, 0xd4, 0x30, 0xc8}};
+                                 0xc0, 0x4f, 0xd4, 0x30, 0xc8}};
 
 static void v5_is(const acc_uuid *ns, const char *name, const char *want)
 {
@@ -88,7 +88,7 @@ static void test_v5_stix_sco_ids(void **state)
 		acc_uuid want, got;
 		assert_int_equal(acc_uuid_parse(dd + 2, 36, 0, &want, &err), ACC_OK);
 		assert_int_equal(acc_uuid_v5(&acc_uuid_stix_namespace, canon, strlen(canon), &got),
-				 ACC_OK);
+		                 ACC_OK);
 		char gs[ACC_UUID_STRLEN];
 		acc_uuid_format(&got, gs);
 		if (memcmp(&want, &got, sizeof(want)) != 0)
@@ -205,17 +205,19 @@ static void test_parse(void **state)
 	bad("00abedb4-aa42-466c-9c01f-ed23315a9b7", 0, 23, "expected '-'");
 	bad("00abedb4-aa42-466c-9c01--ed23315a9b7", 0, 24, "misplaced '-'");
 	bad("00abedb4-aa42-466c-9c01-fed23315a9g7", 0, 34, "hex digit, found 'g'");
-	bad("00abedb4-aa42-466c-9c01-fed23315a9\x01" "7", 0, 34, "byte 0x01");
+	bad("00abedb4-aa42-466c-9c01-fed23315a9\x01"
+	    "7",
+	    0, 34, "byte 0x01");
 	bad("00abedb4 aa42-466c-9c01-fed23315a9b7", 0, 8, "expected '-'");
 
 	/* The error names the 1-based column. */
 	assert_int_equal(acc_uuid_parse("00abedb4-aa42-466c-9c01-fed23315a9bx", 36, 0, &u, &err),
-			 ACC_EPARSE);
+	                 ACC_EPARSE);
 	assert_int_equal(err.column, 36);
 	assert_non_null(strstr(err.msg, "column 36"));
 	/* Only len bytes are read; err may be NULL. */
 	assert_int_equal(acc_uuid_parse("00abedb4-aa42-466c-9c01-fed23315a9b7xyz", 36, 0, &u, NULL),
-			 ACC_OK);
+	                 ACC_OK);
 	assert_int_equal(acc_uuid_parse(NULL, 0, 0, &u, NULL), ACC_EPARSE);
 }
 
@@ -237,7 +239,7 @@ static void test_format_and_bits(void **state)
 	acc_uuid u;
 	acc_error err;
 	assert_int_equal(acc_uuid_parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8", 36, 0, &u, &err),
-			 ACC_OK);
+	                 ACC_OK);
 	assert_memory_equal(&u, &ns_dns, sizeof(u));
 	assert_int_equal(acc_uuid_version(&u), 1);
 	assert_true(acc_uuid_is_rfc4122(&u));
@@ -258,8 +260,10 @@ static void test_format_and_bits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_v5_known), cmocka_unit_test(test_v5_stix_sco_ids),
-	    cmocka_unit_test(test_v4),       cmocka_unit_test(test_parse),
+	    cmocka_unit_test(test_v5_known),
+	    cmocka_unit_test(test_v5_stix_sco_ids),
+	    cmocka_unit_test(test_v4),
+	    cmocka_unit_test(test_parse),
 	    cmocka_unit_test(test_format_and_bits),
 	};
 	return cmocka_run_group_tests_name("uuid", tests, NULL, NULL);

@@ -23,9 +23,9 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	y -= m <= 2;
 	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);                          /* [0, 399] */
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;    /* [0, 365] */
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;             /* [0, 146096] */
+	unsigned yoe = (unsigned)(y - era * 400);                       /* [0, 399] */
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* [0, 365] */
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* [0, 146096] */
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
@@ -36,14 +36,17 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
 	unsigned doe = (unsigned)(z - era * 146097);                          /* [0, 146096] */
 	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                /* [0, 365] */
-	unsigned mp = (5 * doy + 2) / 153;                                     /* [0, 11] */
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+	unsigned mp = (5 * doy + 2) / 153;                                    /* [0, 11] */
 	*d = doy - (153 * mp + 2) / 5 + 1;
 	*m = mp < 10 ? mp + 3 : mp - 9;
 	*y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
-static int is_leap(unsigned y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static unsigned days_in_month(unsigned y, unsigned m)
 {
@@ -90,14 +93,14 @@ static const char *show(const char *s, size_t len, size_t i, char tmp[16])
 
 /* Read n digits at s[*i]; fail naming `what` if one is missing. */
 static acc_status digits(const char *s, size_t len, size_t *i, unsigned n, const char *what,
-			 unsigned *val, acc_error *err)
+                         unsigned *val, acc_error *err)
 {
 	unsigned v = 0;
 	for (unsigned k = 0; k < n; k++, (*i)++) {
 		if (*i >= len || s[*i] < '0' || s[*i] > '9') {
 			char tmp[16];
 			return fail(err, *i + 1, "expected a digit of the %s (%u digits), found %s",
-				    what, n, show(s, len, *i, tmp));
+			            what, n, show(s, len, *i, tmp));
 		}
 		v = v * 10 + (unsigned)(s[*i] - '0');
 	}
@@ -106,7 +109,7 @@ static acc_status digits(const char *s, size_t len, size_t *i, unsigned n, const
 }
 
 static acc_status expect(const char *s, size_t len, size_t i, char want, const char *after,
-			 acc_error *err)
+                         acc_error *err)
 {
 	if (i < len && s[i] == want)
 		return ACC_OK;
@@ -116,7 +119,7 @@ static acc_status expect(const char *s, size_t len, size_t i, char want, const c
 	if (want == 'T' && i < len && s[i] == ' ')
 		return fail(err, i + 1, "date and time must be separated by 'T', not a space");
 	return fail(err, i + 1, "expected '%c' after the %s, found %s", want, after,
-		    show(s, len, i, tmp));
+	            show(s, len, i, tmp));
 }
 
 #define TRY(x)                                                                                     \
@@ -187,7 +190,8 @@ acc_status acc_time_parse(const char *s, size_t len, acc_time *out, acc_error *e
 		size_t start = ++i;
 		while (i < len && s[i] >= '0' && s[i] <= '9') {
 			if (i - start == 9) {
-				fail(err, i + 1, "more than 9 fraction digits (nanoseconds are the limit)");
+				fail(err, i + 1,
+				     "more than 9 fraction digits (nanoseconds are the limit)");
 				goto out;
 			}
 			nsec = nsec * 10 + (uint32_t)(s[i] - '0');
@@ -206,8 +210,9 @@ acc_status acc_time_parse(const char *s, size_t len, acc_time *out, acc_error *e
 		if (i < len && s[i] == 'z')
 			fail(err, i + 1, "lower-case 'z' is not allowed; expected 'Z'");
 		else if (i < len && (s[i] == '+' || s[i] == '-'))
-			fail(err, i + 1, "time zone offsets are not allowed; the time must be UTC "
-					 "ending in 'Z'");
+			fail(err, i + 1,
+			     "time zone offsets are not allowed; the time must be UTC "
+			     "ending in 'Z'");
 		else if (i < len && s[i] == ',')
 			fail(err, i + 1, "the decimal separator must be '.', not ','");
 		else
@@ -246,9 +251,10 @@ int acc_time_format(const acc_time *t, int digits_, char out[ACC_TIME_STRLEN])
 	int64_t y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	unsigned hh = (unsigned)(rem / 3600), mm = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
-	int n = snprintf(out, ACC_TIME_STRLEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m, d,
-			 hh, mm, ss);
+	unsigned hh = (unsigned)(rem / 3600), mm = (unsigned)(rem / 60 % 60),
+	         ss = (unsigned)(rem % 60);
+	int n = snprintf(out, ACC_TIME_STRLEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m,
+	                 d, hh, mm, ss);
 	if (nd > 0) {
 		uint32_t ns = t->nsec > 999999999u ? 999999999u : t->nsec;
 		for (int k = nd; k < 9; k++)

@@ -18,7 +18,7 @@
 #include "accord/uuid.h"
 
 const acc_uuid acc_uuid_stix_namespace = {{0x00, 0xab, 0xed, 0xb4, 0xaa, 0x42, 0x46, 0x6c, 0x9c,
-					   0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7}};
+                                           0x01, 0xfe, 0xd2, 0x33, 0x15, 0xa9, 0xb7}};
 
 static void set_version(acc_uuid *u, unsigned version)
 {
@@ -56,8 +56,8 @@ acc_status acc_uuid_v5(const acc_uuid *ns, const void *name, size_t len, acc_uui
 		return ACC_ENOMEM;
 	if (EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1 ||
 	    EVP_DigestUpdate(ctx, ns->b, sizeof(ns->b)) != 1 ||
-	    (len && EVP_DigestUpdate(ctx, name, len) != 1) || EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 ||
-	    mdlen < sizeof(out->b))
+	    (len && EVP_DigestUpdate(ctx, name, len) != 1) ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen < sizeof(out->b))
 		goto out;
 	memcpy(out->b, md, sizeof(out->b));
 	set_version(out, 5);
@@ -96,16 +96,15 @@ static acc_status parse_fail(acc_error *err, size_t i, const char *fmt, ...)
 	return ACC_EPARSE;
 }
 
-acc_status acc_uuid_parse(const char *s, size_t len, int allow_upper, acc_uuid *out,
-			  acc_error *err)
+acc_status acc_uuid_parse(const char *s, size_t len, int allow_upper, acc_uuid *out, acc_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	acc_error_clear(err);
 	if (!s || len != 36) {
 		if (err) {
 			acc_error_set(err, ACC_EPARSE, NULL,
-				      "a UUID has 36 characters (8-4-4-4-12 hex digits), not %zu",
-				      s ? len : 0);
+			              "a UUID has 36 characters (8-4-4-4-12 hex digits), not %zu",
+			              s ? len : 0);
 			err->offset = s && len < 36 ? len : 36;
 		}
 		return ACC_EPARSE;
@@ -123,9 +122,9 @@ acc_status acc_uuid_parse(const char *s, size_t len, int allow_upper, acc_uuid *
 		if (v < 0) {
 			if (hexval(c, 1) >= 0)
 				return parse_fail(err, i,
-						  "upper-case hex digit '%c' is not allowed; "
-						  "UUIDs must be lower case",
-						  c);
+				                  "upper-case hex digit '%c' is not allowed; "
+				                  "UUIDs must be lower case",
+				                  c);
 			if (c == '-')
 				return parse_fail(err, i, "misplaced '-' (the form is 8-4-4-4-12)");
 			if (c > 0x20 && c < 0x7f)
@@ -155,6 +154,12 @@ void acc_uuid_format(const acc_uuid *u, char out[ACC_UUID_STRLEN])
 	out[o] = '\0';
 }
 
-int acc_uuid_version(const acc_uuid *u) { return u->b[6] >> 4; }
+int acc_uuid_version(const acc_uuid *u)
+{
+	return u->b[6] >> 4;
+}
 
-int acc_uuid_is_rfc4122(const acc_uuid *u) { return (u->b[8] & 0xc0) == 0x80; }
+int acc_uuid_is_rfc4122(const acc_uuid *u)
+{
+	return (u->b[8] & 0xc0) == 0x80;
+}

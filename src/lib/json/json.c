@@ -78,20 +78,20 @@ enum { C_BAD, C_WS, C_SCALAR, C_QUOTE, C_OBJ, C_ARR, C_END_OBJ, C_END_ARR, C_SEP
 /* Class of each byte outside strings. C_SCALAR covers every byte that can
  * occur in a number or in true/false/null. */
 static const unsigned char cls[256] = {
-    [' '] = C_WS,     ['\t'] = C_WS,     ['\n'] = C_WS,     ['\r'] = C_WS,     ['"'] = C_QUOTE,
-    ['{'] = C_OBJ,    ['['] = C_ARR,     ['}'] = C_END_OBJ, [']'] = C_END_ARR, [','] = C_SEP,
-    [':'] = C_SEP,    ['0'] = C_SCALAR,  ['1'] = C_SCALAR,  ['2'] = C_SCALAR,  ['3'] = C_SCALAR,
-    ['4'] = C_SCALAR, ['5'] = C_SCALAR,  ['6'] = C_SCALAR,  ['7'] = C_SCALAR,  ['8'] = C_SCALAR,
-    ['9'] = C_SCALAR, ['-'] = C_SCALAR,  ['+'] = C_SCALAR,  ['.'] = C_SCALAR,  ['e'] = C_SCALAR,
-    ['E'] = C_SCALAR, ['a'] = C_SCALAR,  ['f'] = C_SCALAR,  ['l'] = C_SCALAR,  ['n'] = C_SCALAR,
-    ['r'] = C_SCALAR, ['s'] = C_SCALAR,  ['t'] = C_SCALAR,  ['u'] = C_SCALAR,
+    [' '] = C_WS,     ['\t'] = C_WS,    ['\n'] = C_WS,     ['\r'] = C_WS,     ['"'] = C_QUOTE,
+    ['{'] = C_OBJ,    ['['] = C_ARR,    ['}'] = C_END_OBJ, [']'] = C_END_ARR, [','] = C_SEP,
+    [':'] = C_SEP,    ['0'] = C_SCALAR, ['1'] = C_SCALAR,  ['2'] = C_SCALAR,  ['3'] = C_SCALAR,
+    ['4'] = C_SCALAR, ['5'] = C_SCALAR, ['6'] = C_SCALAR,  ['7'] = C_SCALAR,  ['8'] = C_SCALAR,
+    ['9'] = C_SCALAR, ['-'] = C_SCALAR, ['+'] = C_SCALAR,  ['.'] = C_SCALAR,  ['e'] = C_SCALAR,
+    ['E'] = C_SCALAR, ['a'] = C_SCALAR, ['f'] = C_SCALAR,  ['l'] = C_SCALAR,  ['n'] = C_SCALAR,
+    ['r'] = C_SCALAR, ['s'] = C_SCALAR, ['t'] = C_SCALAR,  ['u'] = C_SCALAR,
 };
 
-static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st,
-			    acc_error *err, const char *fmt, ...) ACC_PRINTF(6, 7);
+static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st, acc_error *err,
+                            const char *fmt, ...) ACC_PRINTF(6, 7);
 
-static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st,
-			    acc_error *err, const char *fmt, ...)
+static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st, acc_error *err,
+                            const char *fmt, ...)
 {
 	if (!err)
 		return st;
@@ -111,8 +111,8 @@ static int is_hex(unsigned char c)
 }
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR 1
-#define ONES UINT64_C(0x0101010101010101)
+#define SWAR  1
+#define ONES  UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
 
 /* High bit set in each byte of w that is '"', '\\' or < 0x20. Borrows can
@@ -151,7 +151,7 @@ static size_t skip_string(const char *buf, size_t len, size_t i, acc_error *err)
 			i++;
 		}
 		scan_fail(buf, len, len, ACC_EPARSE, err,
-			  "unexpected end of input in the string that starts at offset %zu", open);
+		          "unexpected end of input in the string that starts at offset %zu", open);
 		return (size_t)-1;
 	special:;
 		unsigned char c = (unsigned char)buf[i];
@@ -159,36 +159,44 @@ static size_t skip_string(const char *buf, size_t len, size_t i, acc_error *err)
 			return i + 1;
 		if (c < 0x20) {
 			scan_fail(buf, len, i, ACC_EPARSE, err,
-				  "control character 0x%02x in a string must be escaped", c);
+			          "control character 0x%02x in a string must be escaped", c);
 			return (size_t)-1;
 		}
 		/* a backslash */
 		if (i + 1 >= len) {
 			scan_fail(buf, len, len, ACC_EPARSE, err,
-				  "unexpected end of input in an escape sequence");
+			          "unexpected end of input in an escape sequence");
 			return (size_t)-1;
 		}
 		switch (buf[i + 1]) {
-		case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
 			i += 2;
 			break;
 		case 'u':
 			for (size_t k = i + 2; k < i + 6; k++) {
 				if (k >= len) {
 					scan_fail(buf, len, len, ACC_EPARSE, err,
-						  "unexpected end of input in a \\u escape");
+					          "unexpected end of input in a \\u escape");
 					return (size_t)-1;
 				}
 				if (!is_hex((unsigned char)buf[k])) {
 					scan_fail(buf, len, k, ACC_EPARSE, err,
-						  "\\u must be followed by four hex digits");
+					          "\\u must be followed by four hex digits");
 					return (size_t)-1;
 				}
 			}
 			i += 6;
 			break;
 		default:
-			scan_fail(buf, len, i + 1, ACC_EPARSE, err, "invalid escape sequence in a string");
+			scan_fail(buf, len, i + 1, ACC_EPARSE, err,
+			          "invalid escape sequence in a string");
 			return (size_t)-1;
 		}
 	}
@@ -205,7 +213,7 @@ static const char *show_byte(unsigned char c, char tmp[16])
 
 acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_error *err)
 {
-	uint64_t is_obj = 0;                     /* bit d: level d is an object */
+	uint64_t is_obj = 0;                      /* bit d: level d is an object */
 	size_t open_at[ACC_LIMIT_JSON_DEPTH + 1]; /* offset of each open bracket */
 	unsigned depth = 0;
 	size_t i = 0;
@@ -221,12 +229,12 @@ acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_erro
 		if (i >= len) {
 			if (depth == 0)
 				return scan_fail(buf, len, len, ACC_EPARSE, err,
-						 "unexpected end of input: no JSON value");
+				                 "unexpected end of input: no JSON value");
 			return scan_fail(buf, len, len, ACC_EPARSE, err,
-					 "unexpected end of input: the %s opened at offset %zu "
-					 "is not closed",
-					 (is_obj >> (depth - 1)) & 1 ? "object" : "array",
-					 open_at[depth - 1]);
+			                 "unexpected end of input: the %s opened at offset %zu "
+			                 "is not closed",
+			                 (is_obj >> (depth - 1)) & 1 ? "object" : "array",
+			                 open_at[depth - 1]);
 		}
 		unsigned char c = (unsigned char)buf[i];
 		switch (cls[c]) {
@@ -241,9 +249,9 @@ acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_erro
 		case C_ARR:
 			if (depth == ACC_LIMIT_JSON_DEPTH)
 				return scan_fail(buf, len, i, ACC_ELIMIT, err,
-						 "JSON nested deeper than %d levels "
-						 "(ACC_LIMIT_JSON_DEPTH)",
-						 ACC_LIMIT_JSON_DEPTH);
+				                 "JSON nested deeper than %d levels "
+				                 "(ACC_LIMIT_JSON_DEPTH)",
+				                 ACC_LIMIT_JSON_DEPTH);
 			if (cls[c] == C_OBJ)
 				is_obj |= UINT64_C(1) << depth;
 			else
@@ -254,12 +262,12 @@ acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_erro
 		case C_END_ARR: {
 			if (depth == 0)
 				return scan_fail(buf, len, i, ACC_EPARSE, err,
-						 "unexpected '%c': nothing is open", c);
+				                 "unexpected '%c': nothing is open", c);
 			int want_obj = (int)((is_obj >> (depth - 1)) & 1);
 			if (want_obj != (cls[c] == C_END_OBJ))
 				return scan_fail(buf, len, i, ACC_EPARSE, err,
-						 "'%c' does not close the '%c' at offset %zu", c,
-						 want_obj ? '{' : '[', open_at[depth - 1]);
+				                 "'%c' does not close the '%c' at offset %zu", c,
+				                 want_obj ? '{' : '[', open_at[depth - 1]);
 			depth--;
 			i++;
 			if (depth == 0)
@@ -269,7 +277,7 @@ acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_erro
 		case C_SEP:
 			if (depth == 0)
 				return scan_fail(buf, len, i, ACC_EPARSE, err,
-						 "unexpected '%c' where a value should start", c);
+				                 "unexpected '%c' where a value should start", c);
 			i++;
 			break;
 		case C_SCALAR:
@@ -280,7 +288,7 @@ acc_status acc_json_value_end(const char *buf, size_t len, size_t *end, acc_erro
 			break;
 		default:
 			return scan_fail(buf, len, i, ACC_EPARSE, err,
-					 "unexpected %s outside a string", show_byte(c, tmp));
+			                 "unexpected %s outside a string", show_byte(c, tmp));
 		}
 	}
 done:
@@ -304,9 +312,9 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 		buf = "";
 	if ((unsigned long long)len > ACC_LIMIT_JSON_DOCUMENT) {
 		acc_error_set(err, ACC_ELIMIT, NULL,
-			      "JSON document of %zu bytes exceeds the %llu-byte limit "
-			      "(ACC_LIMIT_JSON_DOCUMENT)",
-			      len, (unsigned long long)ACC_LIMIT_JSON_DOCUMENT);
+		              "JSON document of %zu bytes exceeds the %llu-byte limit "
+		              "(ACC_LIMIT_JSON_DOCUMENT)",
+		              len, (unsigned long long)ACC_LIMIT_JSON_DOCUMENT);
 		if (err)
 			err->offset = (size_t)ACC_LIMIT_JSON_DOCUMENT;
 		return ACC_ELIMIT;
@@ -322,8 +330,8 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 	}
 
 	unsigned long failed_before = acc__alloc_thread_failures();
-	json_t *v = json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY,
-			       &je);
+	json_t *v =
+	    json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
 	if (!v && acc__alloc_thread_failures() != failed_before) {
 		/* jansson often reports a failed allocation as a syntax error
 		 * or not at all: trust the shim instead. */
@@ -333,12 +341,20 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 	if (!v) {
 		acc_status st;
 		switch (json_error_code(&je)) {
-		case json_error_out_of_memory: st = ACC_ENOMEM; break;
-		case json_error_stack_overflow: st = ACC_ELIMIT; break;
+		case json_error_out_of_memory:
+			st = ACC_ENOMEM;
+			break;
+		case json_error_stack_overflow:
+			st = ACC_ELIMIT;
+			break;
 		case json_error_duplicate_key:
 		case json_error_null_byte_in_key:
-		case json_error_numeric_overflow: st = ACC_EINVALID; break;
-		default: st = ACC_EPARSE; break;
+		case json_error_numeric_overflow:
+			st = ACC_EINVALID;
+			break;
+		default:
+			st = ACC_EPARSE;
+			break;
 		}
 		if (err) {
 			acc_error_set(err, st, NULL, "%s", je.text);
@@ -363,8 +379,8 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 			json_decref(v);
 			char tmp[16];
 			return scan_fail(buf, len, i, ACC_EPARSE, err,
-					 "unexpected %s after the JSON value",
-					 show_byte((unsigned char)buf[i], tmp));
+			                 "unexpected %s after the JSON value",
+			                 show_byte((unsigned char)buf[i], tmp));
 		}
 	}
 	*out = v;
@@ -531,7 +547,10 @@ void acc_json_pointer_push(acc_buf *ptr, const char *key)
 	}
 }
 
-void acc_json_pointer_push_index(acc_buf *ptr, size_t index) { acc_buf_printf(ptr, "/%zu", index); }
+void acc_json_pointer_push_index(acc_buf *ptr, size_t index)
+{
+	acc_buf_printf(ptr, "/%zu", index);
+}
 
 /* ---- canonical output ------------------------------------------------- */
 
@@ -662,23 +681,40 @@ static acc_status canon_string(canon *c, const char *str, size_t n)
 		if (ch >= 0x80) {
 			size_t l = utf8_seq(s + i, n - i);
 			if (!l)
-				return canon_fail(c, ACC_EINVALID,
-						  "string is not valid UTF-8 (byte 0x%02x at offset "
-						  "%zu)",
-						  ch, i);
+				return canon_fail(
+				    c, ACC_EINVALID,
+				    "string is not valid UTF-8 (byte 0x%02x at offset "
+				    "%zu)",
+				    ch, i);
 			i += l;
 			continue;
 		}
 		acc_buf_append(out, s + run, i - run);
 		switch (ch) {
-		case '"': acc_buf_append(out, "\\\"", 2); break;
-		case '\\': acc_buf_append(out, "\\\\", 2); break;
-		case '\b': acc_buf_append(out, "\\b", 2); break;
-		case '\f': acc_buf_append(out, "\\f", 2); break;
-		case '\n': acc_buf_append(out, "\\n", 2); break;
-		case '\r': acc_buf_append(out, "\\r", 2); break;
-		case '\t': acc_buf_append(out, "\\t", 2); break;
-		default: acc_buf_printf(out, "\\u%04x", ch); break;
+		case '"':
+			acc_buf_append(out, "\\\"", 2);
+			break;
+		case '\\':
+			acc_buf_append(out, "\\\\", 2);
+			break;
+		case '\b':
+			acc_buf_append(out, "\\b", 2);
+			break;
+		case '\f':
+			acc_buf_append(out, "\\f", 2);
+			break;
+		case '\n':
+			acc_buf_append(out, "\\n", 2);
+			break;
+		case '\r':
+			acc_buf_append(out, "\\r", 2);
+			break;
+		case '\t':
+			acc_buf_append(out, "\\t", 2);
+			break;
+		default:
+			acc_buf_printf(out, "\\u%04x", ch);
+			break;
 		}
 		run = ++i;
 	}
@@ -747,9 +783,10 @@ static acc_status canon_value(canon *c, const json_t *v)
 	case JSON_OBJECT:
 	case JSON_ARRAY:
 		if (c->depth >= ACC_LIMIT_JSON_DEPTH)
-			return canon_fail(c, ACC_ELIMIT,
-					  "JSON nested deeper than %d levels (ACC_LIMIT_JSON_DEPTH)",
-					  ACC_LIMIT_JSON_DEPTH);
+			return canon_fail(
+			    c, ACC_ELIMIT,
+			    "JSON nested deeper than %d levels (ACC_LIMIT_JSON_DEPTH)",
+			    ACC_LIMIT_JSON_DEPTH);
 		if (json_is_object(v))
 			return canon_object(c, v);
 		acc_buf_putc(c->out, '[');
@@ -784,9 +821,9 @@ static acc_status canon_value(canon *c, const json_t *v)
 			if (acc_json_number_format((double)i, num) != ACC_OK ||
 			    strcmp(num, own) != 0)
 				return canon_fail(c, ACC_EINVALID,
-						  "integer %s is beyond +-2^53 and would change to "
-						  "%s as an IEEE double in canonical JSON",
-						  own, num);
+				                  "integer %s is beyond +-2^53 and would change to "
+				                  "%s as an IEEE double in canonical JSON",
+				                  own, num);
 		}
 		acc_buf_puts(c->out, own);
 		return ACC_OK;
@@ -794,12 +831,18 @@ static acc_status canon_value(canon *c, const json_t *v)
 	case JSON_REAL:
 		if (acc_json_number_format(json_real_value(v), num) != ACC_OK)
 			return canon_fail(c, ACC_EINVALID,
-					  "NaN and Infinity have no canonical JSON form");
+			                  "NaN and Infinity have no canonical JSON form");
 		acc_buf_puts(c->out, num);
 		return ACC_OK;
-	case JSON_TRUE: acc_buf_append(c->out, "true", 4); return ACC_OK;
-	case JSON_FALSE: acc_buf_append(c->out, "false", 5); return ACC_OK;
-	case JSON_NULL: acc_buf_append(c->out, "null", 4); return ACC_OK;
+	case JSON_TRUE:
+		acc_buf_append(c->out, "true", 4);
+		return ACC_OK;
+	case JSON_FALSE:
+		acc_buf_append(c->out, "false", 5);
+		return ACC_OK;
+	case JSON_NULL:
+		acc_buf_append(c->out, "null", 4);
+		return ACC_OK;
 	}
 	return canon_fail(c, ACC_EINTERNAL, "unknown jansson value type");
 }
@@ -811,8 +854,8 @@ acc_status acc_json_canonical(const json_t *v, acc_buf *out, acc_error *err)
 		return acc_error_set(err, ACC_EINVAL, NULL, "NULL value or output buffer");
 	if (acc_buf_status(out) != ACC_OK)
 		return acc_error_set(err, acc_buf_status(out), NULL,
-				     "the output buffer already failed: %s",
-				     acc_strerror(acc_buf_status(out)));
+		                     "the output buffer already failed: %s",
+		                     acc_strerror(acc_buf_status(out)));
 	canon c;
 	c.out = out;
 	c.err = err;
