@@ -125,7 +125,7 @@ ratio_row() {
 		_verdict="goal >= $3: MISSED"
 		MISSED=1
 	fi
-	printf '%-44s %10s %10s   %s\n' "ratio (accord MB/s / jq MB/s)" "" "$_ratio" "$_verdict"
+	printf '%-44s %10s %10s   %s\n' "ratio, all cores (accord / jq)" "" "$_ratio" "$_verdict"
 }
 
 # ---- STIX validation ---------------------------------------------------------------
@@ -152,16 +152,22 @@ bench_stix() {
 		sed -n '1p' "$WORK/gen.log"
 	fi
 
-	# Ours first (it reads the file into memory before timing), then jq.
-	if ! "$_val" --runs 3 "$_file" >"$WORK/stix.out"; then
-		cat "$WORK/stix.out"
-		die "stix: validation of the generated bundle failed or found errors"
-	fi
-	_bytes=$(awk '$1 == "bytes" { print $2 }' "$WORK/stix.out")
-	_objects=$(awk '$1 == "objects" { print $2 }' "$WORK/stix.out")
-	_errors=$(awk '$1 == "errors" { print $2 }' "$WORK/stix.out")
-	_warnings=$(awk '$1 == "warnings" { print $2 }' "$WORK/stix.out")
-	_acc_s=$(awk '$1 == "seconds" { print $2 }' "$WORK/stix.out")
+	# Ours first (it reads the file into memory before timing), then jq:
+	# one validation thread, then one per core (as `accord stix validate`).
+	_cores=$(nproc 2>/dev/null || echo 1)
+	for _t in 1 "$_cores"; do
+		if ! "$_val" --runs 3 --threads "$_t" "$_file" >"$WORK/stix-$_t.out"; then
+			cat "$WORK/stix-$_t.out"
+			die "stix: validation of the generated bundle failed or found errors"
+		fi
+	done
+	_bytes=$(awk '$1 == "bytes" { print $2 }' "$WORK/stix-1.out")
+	_objects=$(awk '$1 == "objects" { print $2 }' "$WORK/stix-1.out")
+	_errors=$(awk '$1 == "errors" { print $2 }' "$WORK/stix-1.out")
+	_warnings=$(awk '$1 == "warnings" { print $2 }' "$WORK/stix-1.out")
+	_acc1_s=$(awk '$1 == "seconds" { print $2 }' "$WORK/stix-1.out")
+	_acc1_mbps=$(mbps "$_bytes" "$_acc1_s")
+	_acc_s=$(awk '$1 == "seconds" { print $2 }' "$WORK/stix-$_cores.out")
 	_acc_mbps=$(mbps "$_bytes" "$_acc_s")
 
 	header "STIX validation" \
@@ -171,12 +177,16 @@ bench_stix() {
 		_jq_s=$(time_best 2 jq -c . "$_file") || die "stix: jq failed on $_file"
 		_jq_mbps=$(mbps "$_bytes" "$_jq_s")
 		row "jq -c . FILE >/dev/null (best of 2)" "$_jq_s" "$_jq_mbps"
-		row "accord validate (best of 3)" "$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" \
-			"$_acc_mbps"
+		row "accord validate, 1 thread (best of 3)" \
+			"$(calc 'sprintf("%.3f", s)' -v s="$_acc1_s")" "$_acc1_mbps"
+		row "accord validate, $_cores threads (best of 3)" \
+			"$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" "$_acc_mbps"
+		printf '%-44s %10s %10s\n' "ratio, 1 thread (accord / jq)" "" \
+			"$(calc 'b > 0 ? sprintf("%.2f", o / b) : "n/a"' -v o="$_acc1_mbps" -v b="$_jq_mbps")"
 		ratio_row "$_acc_mbps" "$_jq_mbps" 2
 	else
-		row "accord validate (best of 3)" "$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" \
-			"$_acc_mbps"
+		row "accord validate, $_cores threads (best of 3)" \
+			"$(calc 'sprintf("%.3f", s)' -v s="$_acc_s")" "$_acc_mbps"
 		echo "jq not found: no baseline, no ratio"
 		MISSED=1
 	fi

@@ -1,7 +1,7 @@
 /*
  * stix_validate.c - time acc_stix_validate_document() over one file.
  *
- *   bench_stix_validate [--runs N] [--allow-errors] [--show N] FILE
+ *   bench_stix_validate [--runs N] [--threads N] [--allow-errors] [--show N] FILE
  *
  * The file is read into memory first; only validation is timed (the best of
  * N runs, default 3, on CLOCK_MONOTONIC), with one report reused (cleared)
@@ -81,15 +81,16 @@ static int parse_count(const char *s, unsigned long *out)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: bench_stix_validate [--runs N] [--allow-errors] [--show N] FILE\n"
+	fprintf(f, "usage: bench_stix_validate [--runs N] [--threads N] [--allow-errors] [--show N] FILE\n"
 	           "  --runs N        time N validations and keep the best (default 3)\n"
+	           "  --threads N     validation threads (default 1)\n"
 	           "  --allow-errors  exit 0 even when the document has errors\n"
 	           "  --show N        print the first N problems to stderr (default 10)\n");
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long runs = 3, show = 10;
+	unsigned long runs = 3, show = 10, threads = 1;
 	int allow_errors = 0;
 	const char *path = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -105,6 +106,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--show") && i + 1 < argc) {
 			if (parse_count(argv[++i], &show) != 0) {
 				fprintf(stderr, "bench_stix_validate: --show wants 0..1000\n");
+				return 2;
+			}
+		} else if (!strcmp(a, "--threads") && i + 1 < argc) {
+			if (parse_count(argv[++i], &threads) != 0 || threads == 0 || threads > 64) {
+				fprintf(stderr, "bench_stix_validate: --threads wants 1..64\n");
 				return 2;
 			}
 		} else if (!strcmp(a, "--allow-errors")) {
@@ -136,7 +142,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_stix_validate: out of memory\n");
 		goto out;
 	}
-	acc_stix_options opt = {0};
+	acc_stix_options opt = {0, (unsigned)threads};
 	double best = -1;
 	for (unsigned long run = 0; run < runs; run++) {
 		acc_error err;
@@ -162,6 +168,7 @@ int main(int argc, char **argv)
 	printf("errors    %zu\n", errors);
 	printf("warnings  %zu\n", warnings);
 	printf("runs      %lu\n", runs);
+	printf("threads   %lu\n", threads);
 	printf("seconds   %.6f\n", best);
 	printf("MB/s      %.2f\n", best > 0 ? (double)len / 1e6 / best : 0.0);
 	fflush(stdout);

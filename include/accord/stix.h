@@ -61,6 +61,11 @@ enum {
 
 typedef struct acc_stix_options {
 	unsigned flags;
+	/* 0 or 1: validate on the calling thread. N > 1: bundles, arrays and
+	 * JSON Lines of many objects are validated by up to N threads (the
+	 * calling one included); problems come out in document order either
+	 * way, so the report does not depend on N. */
+	unsigned threads;
 } acc_stix_options;
 
 /* Validate one STIX object (any type, bundle included). `pointer` is the

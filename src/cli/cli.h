@@ -21,6 +21,9 @@ typedef struct cli_command {
 extern const cli_command cli_cmd_stix_validate;
 extern const cli_command cli_cmd_stix_id;
 
+/* Worker threads to use: $ACCORD_THREADS if set (1-64), else the online CPUs. */
+unsigned cli_threads(void);
+
 /* Print "accord: <message>" to stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -33,7 +33,7 @@ static void json_report_file(json_t *files, const char *name, const acc_stix_rep
 static int stix_validate(int argc, char **argv)
 {
 	int strict = 0, as_json = 0, nfiles = 0;
-	acc_stix_options opt = {0};
+	acc_stix_options opt = {0, cli_threads()};
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--strict"))
 			strict = 1;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accord/accord.h"
 #include "cli.h"
@@ -15,6 +16,19 @@ static const cli_command *const commands[] = {
 	&cli_cmd_stix_id,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+unsigned cli_threads(void)
+{
+	const char *env = getenv("ACCORD_THREADS");
+	if (env && *env) {
+		char *end;
+		unsigned long n = strtoul(env, &end, 10);
+		if (*end == '\0' && n >= 1 && n <= 64)
+			return (unsigned)n;
+	}
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
 
 void cli_errorf(const char *fmt, ...)
 {

@@ -3,34 +3,71 @@
  * JSON array of objects, or JSON Lines.
  *
  * A bundle is never loaded whole: its members are framed with the fast
- * structural scanner (acc_json_value_end) and each object is parsed and
- * validated on its own, so memory stays proportional to the largest object
- * and a malformed member does not hide the problems of the others.
+ * structural scanner (acc_json_value_end) into "units" (byte spans), and
+ * each unit is parsed and validated on its own, so memory follows the
+ * largest object and a malformed member does not hide the others' problems.
+ *
+ * With opt->threads > 1 the units are split into contiguous slices
+ * validated by worker threads, each into its own report; the reports are
+ * merged in document order, so the output does not depend on the thread
+ * count. Exact duplicate versions in a bundle (same id and modified) are
+ * found during the merge.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "accord/alloc.h"
+#include "accord/arena.h"
 #include "accord/json.h"
 #include "accord/limits.h"
 #include "report.h"
 #include "schema.h"
 #include "validate_int.h"
 
+enum { MAX_THREADS = 64, MIN_UNITS_PER_THREAD = 64 };
+
+/* What a unit is, which decides its pointer. */
+enum unit_kind {
+	U_MEMBER,  /* member i of the top-level bundle: "/objects/i" */
+	U_ELEMENT, /* element i of a top-level array: "/i" */
+	U_LINE,    /* one JSON Lines line: "" with the line number */
+};
+
+typedef struct unit {
+	size_t start, end;
+	uint32_t index; /* member/element index, or the line number */
+	uint8_t kind;
+	/* results, written by the worker that validated the unit */
+	size_t p0, p1;   /* its problems in the worker's report */
+	const char *key; /* "id|modified" of a bundle member, in the worker's arena */
+} unit;
+
+typedef struct unit_vec {
+	unit *v;
+	size_t n, cap;
+} unit_vec;
+
+static int units_push(unit_vec *u, size_t start, size_t end, uint32_t index, uint8_t kind)
+{
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 256;
+		unit *nv = acc_realloc(u->v, cap * sizeof(*nv));
+		if (!nv)
+			return -1;
+		u->v = nv;
+		u->cap = cap;
+	}
+	u->v[u->n++] = (unit){start, end, index, kind, 0, 0, NULL};
+	return 0;
+}
+
 /* (id, modified) pairs seen in one bundle, to warn about exact duplicates. */
 typedef struct seen_set {
-	char **slots;
+	const char **slots;
 	size_t cap, count;
 } seen_set;
-
-typedef struct doc {
-	const char *buf;
-	size_t len;
-	const acc_stix_options *opt;
-	acc_stix_report *r;
-	acc_status status;
-	seen_set *seen; /* non-NULL while walking a bundle's objects */
-} doc;
+struct seen_set;
 
 static uint64_t fnv1a(const char *s)
 {
@@ -40,12 +77,13 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/* Insert key; returns 1 if it was already there, 0 if added, -1 on ENOMEM. */
+/* Insert key (not copied: it must outlive the set); 1 if already there,
+ * 0 if added, -1 on ENOMEM. */
 static int seen_insert(seen_set *ss, const char *key)
 {
 	if ((ss->count + 1) * 2 > ss->cap) {
 		size_t ncap = ss->cap ? ss->cap * 2 : 1024;
-		char **n = acc_calloc(ncap, sizeof(char *));
+		const char **n = acc_calloc(ncap, sizeof(char *));
 		if (!n)
 			return -1;
 		for (size_t i = 0; i < ss->cap; i++) {
@@ -66,18 +104,21 @@ static int seen_insert(seen_set *ss, const char *key)
 			return 1;
 		j = (j + 1) & (ss->cap - 1);
 	}
-	if (!(ss->slots[j] = acc_strdup(key)))
-		return -1;
+	ss->slots[j] = key;
 	ss->count++;
 	return 0;
 }
 
-static void seen_free(seen_set *ss)
-{
-	for (size_t i = 0; i < ss->cap; i++)
-		acc_free(ss->slots[i]);
-	acc_free(ss->slots);
-}
+/* One validation context: the whole document, or one worker's share. */
+typedef struct doc {
+	const char *buf;
+	size_t len;
+	const acc_stix_options *opt;
+	acc_stix_report *r;
+	acc_status status;
+	acc_arena keys;      /* member keys of this context */
+	struct seen_set *seen; /* serial bundle walk: duplicates found as units run */
+} doc;
 
 static int is_ws(char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; }
 
@@ -88,7 +129,7 @@ static size_t skip_ws(const char *b, size_t i, size_t end)
 	return i;
 }
 
-/* 1-based line and column of byte offset off in the document. */
+/* 1-based line and column of byte offset off in the document (error paths only). */
 static void line_col(const doc *d, size_t off, uint32_t *line, uint32_t *col)
 {
 	uint32_t l = 1;
@@ -140,35 +181,42 @@ static json_t *load_span(doc *d, size_t start, size_t end, const char *pointer, 
 	return v;
 }
 
-static void validate_json(doc *d, const json_t *v, const char *pointer, uint32_t line)
+static void validate_json(doc *d, const json_t *v, const char *pointer, uint32_t line, int count)
 {
-	acc_error e;
-	acc_error_clear(&e);
-	if (acc_stix_validate_object(v, pointer, line, d->opt, d->r, &e) != ACC_OK) {
-		d->status = e.code;
-		return;
-	}
+	acc_status s = acc__validate_into(v, pointer, line, d->opt, d->r, count);
+	if (s != ACC_OK)
+		d->status = s;
+}
+
+/* "id|modified" of a bundle member, kept in d->keys; NULL when it has no id. */
+static const char *member_key(doc *d, const json_t *v)
+{
 	json_t *id = json_object_get(v, "id");
-	if (d->seen && json_is_string(id)) {
-		/* Section 8: a bundle may hold several versions of an object, but the
-		 * same version twice is almost certainly a mistake. */
-		json_t *mod = json_object_get(v, "modified");
-		char key[ACC_STIX_ID_MAX + 64];
-		snprintf(key, sizeof(key), "%s|%s", json_string_value(id),
-			 json_is_string(mod) ? json_string_value(mod) : "");
-		int r = seen_insert(d->seen, key);
-		if (r < 0) {
-			d->status = ACC_ENOMEM;
-		} else if (r > 0) {
-			char ptr[ACC_ERROR_PATH_MAX];
-			snprintf(ptr, sizeof(ptr), "%s/id", pointer);
-			acc_status s = acc__report_add(d->r, ACC_STIX_WARNING, ptr, strlen(ptr),
-						       "the bundle already holds this version (same id "
-						       "and modified) of the object",
-						       line);
-			if (s != ACC_OK)
-				d->status = s;
-		}
+	if (!json_is_string(id))
+		return NULL;
+	json_t *mod = json_object_get(v, "modified");
+	const char *k = acc_arena_printf(&d->keys, "%s|%s", json_string_value(id),
+					 json_is_string(mod) ? json_string_value(mod) : "");
+	if (!k)
+		d->status = ACC_ENOMEM;
+	return k;
+}
+
+static void duplicate_check(doc *d, seen_set *ss, const char *key, const char *member_ptr,
+			    uint32_t line)
+{
+	int r = seen_insert(ss, key);
+	if (r < 0) {
+		d->status = ACC_ENOMEM;
+	} else if (r > 0) {
+		char ptr[ACC_ERROR_PATH_MAX + 24];
+		snprintf(ptr, sizeof(ptr), "%s/id", member_ptr);
+		acc_status s = acc__report_add(d->r, ACC_STIX_WARNING, ptr, strlen(ptr),
+					       "the bundle already holds this version (same id and "
+					       "modified) of the object",
+					       line);
+		if (s != ACC_OK)
+			d->status = s;
 	}
 }
 
@@ -221,8 +269,18 @@ static long scan_members(doc *d, size_t start, size_t end, member *out, size_t m
 		i = skip_ws(d->buf, i + 1, end);
 		m.val_start = i;
 		if (i >= end || acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
-			syntax_problem(d, pointer, line, i + (e.offset != SIZE_MAX ? e.offset : 0),
-				       i >= end ? "expected a value" : e.msg);
+			if (i < end && d->buf[i] == '[' && key_is(d, &m, "objects")) {
+				/* A bundle cut or broken inside its objects: keep the
+				 * members before the break; walk_array reports it. */
+				m.val_end = end;
+				if ((size_t)n < max)
+					out[n] = m;
+				return n + 1;
+			}
+			int none = i >= end || d->buf[i] == ',' || d->buf[i] == '}' || d->buf[i] == ']';
+			syntax_problem(d, pointer, line,
+				       none ? i : i + (e.offset != SIZE_MAX ? e.offset : 0),
+				       none ? "expected a value after ':'" : e.msg);
 			return -1;
 		}
 		m.val_end = i + vend;
@@ -241,56 +299,243 @@ static long scan_members(doc *d, size_t start, size_t end, member *out, size_t m
 	}
 }
 
-/* Validate the elements of the array at [start, end); pointer_prefix is the
- * array's pointer ("" or "/objects"). */
-static void walk_array(doc *d, size_t start, size_t end, const char *prefix, uint32_t line)
+/* Frame the elements of the array at [start, end) into units. A framing
+ * error is reported (into d) after the units before it. Returns -1 on ENOMEM. */
+static int frame_array(doc *d, size_t start, size_t end, const char *prefix, uint32_t line,
+		       uint8_t kind, unit_vec *out, char *err_ptr, size_t err_ptr_len,
+		       size_t *err_off, const char **err_msg, char *err_buf, size_t err_buf_len)
 {
 	size_t i = skip_ws(d->buf, start, end);
-	char ptr[ACC_ERROR_PATH_MAX];
+	*err_msg = NULL;
 	if (i >= end || d->buf[i] != '[')
-		return;
+		return 0;
 	i = skip_ws(d->buf, i + 1, end);
 	if (i < end && d->buf[i] == ']')
-		return;
-	for (size_t idx = 0; d->status == ACC_OK; idx++) {
-		snprintf(ptr, sizeof(ptr), "%s/%zu", prefix, idx);
+		return 0;
+	for (uint32_t idx = 0;; idx++) {
 		size_t vend;
 		acc_error e;
 		acc_error_clear(&e);
 		if (i >= end || acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
-			syntax_problem(d, ptr, line, i + (e.offset != SIZE_MAX ? e.offset : 0),
-				       i >= end ? "expected a value" : e.msg);
-			return;
+			snprintf(err_ptr, err_ptr_len, "%s/%u", prefix, idx);
+			*err_off = i + (e.offset != SIZE_MAX ? e.offset : 0);
+			snprintf(err_buf, err_buf_len, "%s", i >= end ? "expected a value" : e.msg);
+			*err_msg = err_buf;
+			return 0;
 		}
-		if (vend > ACC_LIMIT_JSON_OBJECT) {
-			problem(d, ptr, line, "object larger than the limit of one STIX object");
-		} else {
-			json_t *v = load_span(d, i, i + vend, ptr, line);
-			if (v) {
-				validate_json(d, v, ptr, line);
-				json_decref(v);
-			}
-		}
+		if (units_push(out, i, i + vend, idx, kind) != 0)
+			return -1;
+		(void)line;
 		i = skip_ws(d->buf, i + vend, end);
 		if (i < end && d->buf[i] == ',') {
 			i = skip_ws(d->buf, i + 1, end);
 			continue;
 		}
 		if (i < end && d->buf[i] == ']')
-			return;
-		syntax_problem(d, ptr, line, i, "expected ',' or ']' in an array");
-		return;
+			return 0;
+		snprintf(err_ptr, err_ptr_len, "%s/%u", prefix, idx);
+		*err_off = i;
+		snprintf(err_buf, err_buf_len, "expected ',' or ']' in an array");
+		*err_msg = err_buf;
+		return 0;
 	}
+}
+
+static void validate_value(doc *d, size_t start, size_t end, const char *pointer, uint32_t line);
+
+/* Validate one unit into d. */
+static void run_unit(doc *d, unit *u)
+{
+	char ptr[64];
+	u->p0 = acc_stix_report_count(d->r);
+	if (u->kind == U_LINE) {
+		validate_value(d, u->start, u->end, "", u->index);
+	} else {
+		if (u->kind == U_MEMBER)
+			snprintf(ptr, sizeof(ptr), "/objects/%u", u->index);
+		else
+			snprintf(ptr, sizeof(ptr), "/%u", u->index);
+		if (u->end - u->start > ACC_LIMIT_JSON_OBJECT) {
+			problem(d, ptr, 0, "object larger than the limit of one STIX object");
+		} else {
+			json_t *v = load_span(d, u->start, u->end, ptr, 0);
+			if (v) {
+				validate_json(d, v, ptr, 0, 1);
+				if (u->kind == U_MEMBER)
+					u->key = member_key(d, v);
+				if (u->key && d->seen)
+					duplicate_check(d, d->seen, u->key, ptr, 0);
+				json_decref(v);
+			}
+		}
+	}
+	u->p1 = acc_stix_report_count(d->r);
+}
+
+/* ---- running units, on this thread or several ---------------------------------- */
+
+typedef struct worker {
+	doc d;
+	unit *units;
+	size_t n;
+	pthread_t tid;
+	int started;
+} worker;
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	for (size_t i = 0; i < w->n && w->d.status == ACC_OK; i++)
+		run_unit(&w->d, &w->units[i]);
+	return NULL;
+}
+
+/* Copy the problems of units into d->r in order, adding a warning after each
+ * bundle member whose (id, modified) was seen before. */
+static void merge_units(doc *d, worker *ws, size_t nw, int bundle)
+{
+	seen_set ss = {NULL, 0, 0};
+	for (size_t k = 0; k < nw && d->status == ACC_OK; k++) {
+		worker *w = &ws[k];
+		if (w->d.r != d->r)
+			acc__report_add_objects(d->r, acc_stix_report_objects(w->d.r));
+		for (size_t i = 0; i < w->n && d->status == ACC_OK; i++) {
+			unit *u = &w->units[i];
+			if (w->d.r != d->r)
+				for (size_t p = u->p0; p < u->p1; p++) {
+					const acc_stix_problem *pr = acc_stix_report_get(w->d.r, p);
+					acc_status s = acc__report_add(d->r, pr->severity, pr->pointer,
+								       strlen(pr->pointer), pr->message,
+								       pr->line);
+					if (s != ACC_OK)
+						d->status = s;
+				}
+			if (!bundle || !u->key || w->d.r == d->r)
+				continue; /* serial walks found duplicates as they went */
+			char mptr[64];
+			snprintf(mptr, sizeof(mptr), "/objects/%u", u->index);
+			duplicate_check(d, &ss, u->key, mptr, 0);
+		}
+	}
+	acc_free(ss.slots);
+}
+
+static void run_units(doc *d, unit_vec *uv, int bundle)
+{
+	unsigned threads = d->opt && d->opt->threads > 1 ? d->opt->threads : 1;
+	if (threads > MAX_THREADS)
+		threads = MAX_THREADS;
+	if (uv->n < (size_t)threads * MIN_UNITS_PER_THREAD)
+		threads = (unsigned)(uv->n / MIN_UNITS_PER_THREAD);
+	if (threads < 1)
+		threads = 1;
+
+	worker ws[MAX_THREADS];
+	memset(ws, 0, sizeof(ws));
+	size_t per = (uv->n + threads - 1) / threads, at = 0;
+	for (unsigned k = 0; k < threads; k++) {
+		worker *w = &ws[k];
+		w->d = *d;
+		acc_arena_init(&w->d.keys, 0);
+		w->units = uv->v + at;
+		w->n = at + per <= uv->n ? per : uv->n - at;
+		at += w->n;
+		if (threads > 1) {
+			w->d.r = acc_stix_report_new();
+			if (!w->d.r) {
+				d->status = ACC_ENOMEM;
+				continue;
+			}
+		}
+	}
+	seen_set serial_seen = {NULL, 0, 0};
+	if (threads == 1) {
+		if (bundle)
+			ws[0].d.seen = &serial_seen;
+		worker_main(&ws[0]);
+		d->status = ws[0].d.status;
+	} else if (d->status == ACC_OK) {
+		json_object_seed(0); /* before threads create objects */
+		for (unsigned k = 1; k < threads; k++)
+			ws[k].started = pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) == 0;
+		worker_main(&ws[0]);
+		for (unsigned k = 1; k < threads; k++) {
+			if (ws[k].started)
+				pthread_join(ws[k].tid, NULL);
+			else
+				worker_main(&ws[k]); /* could not start: do its share here */
+		}
+		for (unsigned k = 0; k < threads; k++)
+			if (ws[k].d.status != ACC_OK)
+				d->status = ws[k].d.status;
+	}
+	if (d->status == ACC_OK)
+		merge_units(d, ws, threads, bundle);
+	for (unsigned k = 0; k < threads; k++) {
+		if (threads > 1)
+			acc_stix_report_free(ws[k].d.r);
+		acc_arena_free(&ws[k].d.keys);
+	}
+	acc_free(serial_seen.slots);
+}
+
+/* Validate the elements of the array at [start, end) as units. */
+static void walk_array(doc *d, size_t start, size_t end, const char *prefix, uint8_t kind, int bundle)
+{
+	unit_vec uv = {NULL, 0, 0};
+	char err_ptr[ACC_ERROR_PATH_MAX + 16], err_buf[ACC_ERROR_MSG_MAX];
+	size_t err_off = 0;
+	const char *err_msg = NULL;
+	if (frame_array(d, start, end, prefix, 0, kind, &uv, err_ptr, sizeof(err_ptr), &err_off,
+			&err_msg, err_buf, sizeof(err_buf)) != 0)
+		d->status = ACC_ENOMEM;
+	if (d->status == ACC_OK)
+		run_units(d, &uv, bundle);
+	if (d->status == ACC_OK && err_msg)
+		syntax_problem(d, err_ptr, 0, err_off, err_msg);
+	acc_free(uv.v);
+}
+
+/* Members of a bundle nested in a JSON Lines line: validated here, in order. */
+static void walk_nested_bundle(doc *d, size_t start, size_t end, const char *prefix,
+			       uint32_t line)
+{
+	unit_vec uv = {NULL, 0, 0};
+	char err_ptr[ACC_ERROR_PATH_MAX + 16], err_buf[ACC_ERROR_MSG_MAX];
+	size_t err_off = 0;
+	const char *err_msg = NULL;
+	if (frame_array(d, start, end, prefix, line, U_MEMBER, &uv, err_ptr, sizeof(err_ptr),
+			&err_off, &err_msg, err_buf, sizeof(err_buf)) != 0)
+		d->status = ACC_ENOMEM;
+	seen_set ss = {NULL, 0, 0};
+	for (size_t i = 0; i < uv.n && d->status == ACC_OK; i++) {
+		char ptr[ACC_ERROR_PATH_MAX + 16];
+		snprintf(ptr, sizeof(ptr), "%s/%u", prefix, uv.v[i].index);
+		json_t *v = load_span(d, uv.v[i].start, uv.v[i].end, ptr, line);
+		if (!v)
+			continue;
+		validate_json(d, v, ptr, line, 1);
+		const char *k = member_key(d, v);
+		if (k)
+			duplicate_check(d, &ss, k, ptr, line);
+		json_decref(v);
+	}
+	acc_free(ss.slots);
+	if (d->status == ACC_OK && err_msg)
+		syntax_problem(d, err_ptr, line, err_off, err_msg);
+	acc_free(uv.v);
 }
 
 enum { MAX_BUNDLE_MEMBERS = 64 };
 
-/* One top-level value: a bundle is framed, anything else parsed whole. */
+/* One top-level value: a bundle is framed, an array walked, anything else
+ * parsed whole. pointer is "" and line 0 for the document itself. */
 static void validate_value(doc *d, size_t start, size_t end, const char *pointer, uint32_t line)
 {
 	size_t i = skip_ws(d->buf, start, end);
-	if (i < end && d->buf[i] == '[' && !pointer[0] && !line) {
-		walk_array(d, i, end, "", line);
+	int top = !pointer[0] && !line;
+	if (i < end && d->buf[i] == '[' && top) {
+		walk_array(d, i, end, "", U_ELEMENT, 0);
 		return;
 	}
 	member ms[MAX_BUNDLE_MEMBERS];
@@ -314,7 +559,7 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 	    d->buf[ms[objects_at].val_start] != '[') {
 		json_t *v = load_span(d, i, end, pointer, line);
 		if (v) {
-			validate_json(d, v, pointer, line);
+			validate_json(d, v, pointer, line, 1);
 			json_decref(v);
 		}
 		return;
@@ -336,16 +581,19 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 		} else if (json_object_get(hdr, json_string_value(key))) {
 			syntax_problem(d, pointer, line, ms[k].key_start, "duplicate object key");
 			ok = 0;
-		} else if (json_object_set_new(hdr, json_string_value(key), val) != 0) {
-			d->status = ACC_ENOMEM;
-			ok = 0;
 		} else {
+			/* json_object_set_new takes val even when it fails */
+			json_t *taken = val;
 			val = NULL;
+			if (json_object_set_new(hdr, json_string_value(key), taken) != 0) {
+				d->status = ACC_ENOMEM;
+				ok = 0;
+			}
 		}
 		json_decref(key);
 		json_decref(val);
 	}
-	if (ok) {
+	if (ok && d->status == ACC_OK) {
 		size_t os = ms[objects_at].val_start, oe = ms[objects_at].val_end;
 		size_t j = skip_ws(d->buf, os + 1, oe);
 		/* An empty objects list breaks "lists must not be empty". */
@@ -355,17 +603,18 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 				d->status = ACC_ENOMEM;
 		}
 		if (d->status == ACC_OK) {
-			validate_json(d, hdr, pointer, line);
-			char prefix[ACC_ERROR_PATH_MAX];
-			snprintf(prefix, sizeof(prefix), "%s/objects", pointer);
+			/* The bundle is a container: it is not counted as an object. */
+			validate_json(d, hdr, pointer, line, 0);
 			/* Members keep their own version: section 3.2 makes an SDO, SRO or
 			 * marking definition without spec_version a STIX 2.0 object, in a
 			 * bundle or not. */
-			seen_set ss = {NULL, 0, 0};
-			d->seen = &ss;
-			walk_array(d, os, oe, prefix, line);
-			d->seen = NULL;
-			seen_free(&ss);
+			if (top) {
+				walk_array(d, os, oe, "/objects", U_MEMBER, 1);
+			} else {
+				char prefix[ACC_ERROR_PATH_MAX];
+				snprintf(prefix, sizeof(prefix), "%s/objects", pointer);
+				walk_nested_bundle(d, os, oe, prefix, line);
+			}
 		}
 	}
 	json_decref(hdr);
@@ -374,7 +623,8 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 acc_status acc_stix_validate_document(const char *buf, size_t len, const acc_stix_options *opt,
 				      acc_stix_report *r, acc_error *err)
 {
-	doc d = {buf, len, opt, r, ACC_OK, NULL};
+	doc d = {buf, len, opt, r, ACC_OK, {0}, NULL};
+	acc_arena_init(&d.keys, 0);
 	size_t i = 0;
 	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
 	    (unsigned char)buf[2] == 0xBF)
@@ -395,32 +645,41 @@ acc_status acc_stix_validate_document(const char *buf, size_t len, const acc_sti
 		validate_value(&d, i, i + vend, "", 0);
 		goto out;
 	}
+	if (!framed && buf[i] == '{') {
+		/* Broken or truncated: a bundle still gets its members before the
+		 * break validated; anything else gets the syntax error. */
+		validate_value(&d, i, len, "", 0);
+		goto out;
+	}
 	if (!framed || buf[i] != '{') {
 		/* Let the parser describe what is wrong with the single document. */
 		json_t *v = load_span(&d, i, len, "", 0);
 		if (v) {
-			validate_json(&d, v, "", 0);
+			validate_json(&d, v, "", 0, 1);
 			json_decref(v);
 		}
 		goto out;
 	}
-	/* JSON Lines */
+	/* JSON Lines: each non-blank line is a unit. */
+	unit_vec uv = {NULL, 0, 0};
 	size_t pos = 0;
 	uint32_t line = 1;
-	while (pos < len && d.status == ACC_OK) {
+	while (pos < len) {
 		const char *nl = memchr(buf + pos, '\n', len - pos);
 		size_t lend = nl ? (size_t)(nl - buf) : len;
 		size_t s = skip_ws(buf, pos, lend);
-		if (s < lend) {
-			if (lend - s > ACC_LIMIT_JSON_LINE)
-				problem(&d, "", line, "line longer than the JSON Lines limit");
-			else
-				validate_value(&d, s, lend, "", line);
-		}
+		if (s < lend && lend - s > ACC_LIMIT_JSON_LINE)
+			problem(&d, "", line, "line longer than the JSON Lines limit");
+		else if (s < lend && units_push(&uv, s, lend, line, U_LINE) != 0)
+			d.status = ACC_ENOMEM;
 		pos = lend + 1;
 		line++;
 	}
+	if (d.status == ACC_OK)
+		run_units(&d, &uv, 0);
+	acc_free(uv.v);
 out:
+	acc_arena_free(&d.keys);
 	if (d.status != ACC_OK)
 		return acc_error_set(err, d.status, NULL, "validation could not complete: %s",
 				     acc_strerror(d.status));

@@ -51,6 +51,7 @@ const acc_stix_problem *acc_stix_report_get(const acc_stix_report *r, size_t i)
 }
 
 void acc__report_object_seen(acc_stix_report *r) { r->objects++; }
+void acc__report_add_objects(acc_stix_report *r, size_t n) { r->objects += n; }
 
 acc_status acc__report_add(acc_stix_report *r, acc_stix_severity sev, const char *pointer,
 			   size_t pointer_len, const char *msg, uint32_t line)

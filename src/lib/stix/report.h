@@ -9,5 +9,6 @@
 acc_status acc__report_add(acc_stix_report *r, acc_stix_severity sev, const char *pointer,
 			   size_t pointer_len, const char *msg, uint32_t line);
 void acc__report_object_seen(acc_stix_report *r);
+void acc__report_add_objects(acc_stix_report *r, size_t n);
 
 #endif

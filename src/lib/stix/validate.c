@@ -1256,8 +1256,8 @@ acc_status acc__validate_object(acc__vctx *c, const json_t *obj)
 	return c->status;
 }
 
-acc_status acc_stix_validate_object(const json_t *obj, const char *pointer, uint32_t line,
-				    const acc_stix_options *opt, acc_stix_report *r, acc_error *err)
+acc_status acc__validate_into(const json_t *obj, const char *pointer, uint32_t line,
+			      const acc_stix_options *opt, acc_stix_report *r, int count)
 {
 	acc__vctx c;
 	memset(&c, 0, sizeof(c));
@@ -1266,11 +1266,19 @@ acc_status acc_stix_validate_object(const json_t *obj, const char *pointer, uint
 	c.opt_flags = opt ? opt->flags : 0;
 	acc_buf_init(&c.ptr, 0);
 	acc_buf_puts(&c.ptr, pointer ? pointer : "");
-	acc__report_object_seen(r);
+	if (count)
+		acc__report_object_seen(r);
 	acc_status s = acc__validate_object(&c, obj);
 	if (s == ACC_OK && acc_buf_status(&c.ptr) != ACC_OK)
 		s = ACC_ENOMEM;
 	acc_buf_free(&c.ptr);
+	return s;
+}
+
+acc_status acc_stix_validate_object(const json_t *obj, const char *pointer, uint32_t line,
+				    const acc_stix_options *opt, acc_stix_report *r, acc_error *err)
+{
+	acc_status s = acc__validate_into(obj, pointer, line, opt, r, 1);
 	if (s != ACC_OK)
 		return acc_error_set(err, s, pointer, "validation could not record its findings: %s",
 				     acc_strerror(s));

@@ -7,6 +7,11 @@
 /* Validate obj (any STIX object) in context c; c->ptr names obj. */
 acc_status acc__validate_object(acc__vctx *c, const json_t *obj);
 
+/* acc_stix_validate_object without the acc_error; count = 0 leaves the
+ * report's object count alone (a bundle's header). */
+acc_status acc__validate_into(const json_t *obj, const char *pointer, uint32_t line,
+			      const acc_stix_options *opt, acc_stix_report *r, int count);
+
 /* The common-property tables, for meta types that share them. */
 const acc__prop *acc__common_sdo_props(void);
 const acc__prop *acc__common_sco_props(void);
