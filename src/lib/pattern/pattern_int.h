@@ -1,0 +1,41 @@
+/*
+ * pattern_int.h - internals shared by the files of the pattern module
+ * (parse.c, check.c, format.c, pattern.c). Not installed, not API.
+ *
+ * Invariants: every helper here is pure (no allocation unless it takes an
+ * arena or buffer) and works on byte ranges, not NUL-terminated strings,
+ * unless it says otherwise.
+ */
+#ifndef ACCORD_PATTERN_INT_H
+#define ACCORD_PATTERN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accord/pattern.h"
+
+/* Is s[0..n) a reserved word of the pattern grammar for `version` (the
+ * upper-case keywords, "true", "false"; EXISTS only in 2.1)? */
+int acc__pattern_is_keyword(const char *s, size_t n, int version);
+
+/* Is s[0..n) a bare property name / dictionary key of the grammar,
+ * [A-Za-z_][A-Za-z0-9_]* and not a keyword? (Otherwise it must be quoted.) */
+int acc__pattern_is_bare_key(const char *s, size_t n, int version);
+
+/* Decode one UTF-8 sequence at s[0..n); returns its length (1-4) and the
+ * code point, or 0 for an invalid, overlong, surrogate or truncated one. */
+size_t acc__pattern_utf8(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Fill err (NULL allowed) with code, the location and a formatted message;
+ * returns code. */
+acc_status acc__pattern_err(acc_error *err, acc_status code, acc_pattern_loc loc, const char *fmt,
+                            ...) ACC_PRINTF(4, 5);
+
+/* Append a constant / a path in canonical form (format.c). */
+void acc__pattern_put_const(acc_buf *b, const acc_pattern_const *c);
+void acc__pattern_put_path(acc_buf *b, const acc_pattern_path *p, int version);
+
+/* The minimal number of fraction digits that represent t exactly (0..9). */
+int acc__pattern_time_digits(const acc_time *t);
+
+#endif
