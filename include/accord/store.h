@@ -23,6 +23,35 @@
  * opens one handle per worker thread on the same database. Writes are
  * serialised by the backend; readers do not block the writer (SQLite WAL).
  * Durability: a call that commits returns only after the commit is durable.
+ * Blocking: every call may block on disk I/O; a write waits up to 10 s for
+ * another handle's write transaction to end (then ACC_EIO, "database is
+ * locked").
+ *
+ * Conventions (all functions):
+ *  - Errors are values: the status is returned and *err (NULL allowed) says
+ *    what failed, with the backend's message ("... : UNIQUE constraint
+ *    failed ..."). Out-parameters are zeroed on failure. ACC_EINVAL for NULL
+ *    required arguments; ACC_ENOMEM when an allocation fails; ACC_EIO for
+ *    disk and lock errors; ACC_EINTERNAL for corruption.
+ *  - Strings a call returns through out-structs live in an arena of the
+ *    handle, valid until the next call on the same handle.
+ *  - A callback's row is valid during the callback only. A callback must not
+ *    call functions on the same handle (ACC_EINVAL if it does).
+ *  - Writes outside acc_store_begin/commit are each one durable transaction;
+ *    a failed write inside a transaction leaves the transaction as it was
+ *    before the call (a savepoint), so the caller may go on or roll back.
+ *
+ * Changes by the store engineer (2026-11-29; prefer additive changes):
+ *  - acc_store_tlp values now equal acc_policy_tlp's (CLEAR = 1 .. RED = 5),
+ *    the values stored in the tlp column, so one numbering is used
+ *    everywhere; the names and their order are unchanged.
+ *  - acc_store_object.version_from_date_added (new): for objects with
+ *    neither modified nor created, whose TAXII version is their date_added.
+ *  - Documented: the version/spec_version selection rules, the requester
+ *    precedence, the versions endpoint's order ((date_added, seq), like every
+ *    list, so that its cursor works), delete's id requirement, what query
+ *    rows fill (recipients: NULL), reserved settings, member removal.
+ *  docs/internals/store.md has the schema, indexes and query plans.
  */
 #ifndef ACCORD_STORE_H
 #define ACCORD_STORE_H
@@ -41,7 +70,10 @@ typedef struct acc_store acc_store;
 
 /* ---- opening -------------------------------------------------------------- */
 
-/* Open (creating and migrating if needed) the SQLite store at path. The
+/* Open (creating and migrating if needed) the SQLite store at path; the
+ * file and its -wal/-shm companions are created with mode 0600 (umask
+ * permitting). ACC_EIO when the file cannot be opened, ACC_EINVALID when it
+ * is not an accord database or its schema is newer than this library. The
  * caller owns *out (acc_store_close). */
 ACC_API acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *err) ACC_WUR;
 /* NULL allowed. */
@@ -49,8 +81,11 @@ ACC_API void acc_store_close(acc_store *s);
 
 /* ---- transactions ----------------------------------------------------------- */
 
-/* Group several writes into one durable transaction. Writes outside a
- * transaction commit on their own. Nested begin is ACC_EINVAL. */
+/* Group several writes into one durable transaction (SQLite: BEGIN
+ * IMMEDIATE, so it waits for other writers here, not later). Writes outside a
+ * transaction commit on their own. Nested begin is ACC_EINVAL; commit or
+ * rollback without begin: ACC_EINVAL / no-op. A failed commit rolls back.
+ * Reads inside a transaction see its writes. */
 ACC_API acc_status acc_store_begin(acc_store *s, acc_error *err) ACC_WUR;
 ACC_API acc_status acc_store_commit(acc_store *s, acc_error *err) ACC_WUR;
 ACC_API void acc_store_rollback(acc_store *s);
@@ -72,22 +107,30 @@ typedef struct acc_store_collection {
 	const char *alias;       /* may be NULL */
 } acc_store_collection;
 
+/* name: 1..64 URL-unreserved characters [A-Za-z0-9._~-] (ACC_EINVAL
+ * otherwise); title required. ACC_EEXIST when the name is taken. */
 ACC_API acc_status acc_store_root_add(acc_store *s, const acc_store_root *r, acc_error *err) ACC_WUR;
 /* Strings in *out point into memory owned by the store until the next call
  * on s. ACC_ENOTFOUND when absent. */
 ACC_API acc_status acc_store_root_get(acc_store *s, const char *name, acc_store_root *out,
 				      acc_error *err) ACC_WUR;
 typedef int (*acc_store_root_cb)(void *ctx, const acc_store_root *r); /* non-zero stops */
+/* In name order. */
 ACC_API acc_status acc_store_root_list(acc_store *s, acc_store_root_cb cb, void *ctx,
 				       acc_error *err) ACC_WUR;
 
+/* id: a lower-case UUID (ACC_EINVAL otherwise); root must exist
+ * (ACC_ENOTFOUND); title required. ACC_EEXIST when the id is taken, or the
+ * alias is taken in the root, or the alias equals a collection id of the root
+ * or the id an alias (id_or_alias lookups stay unambiguous). */
 ACC_API acc_status acc_store_collection_add(acc_store *s, const acc_store_collection *c,
 					    acc_error *err) ACC_WUR;
-/* By id or alias, within root. ACC_ENOTFOUND when absent. */
+/* By id or alias, within root. ACC_ENOTFOUND when absent. Strings as for
+ * acc_store_root_get. */
 ACC_API acc_status acc_store_collection_get(acc_store *s, const char *root, const char *id_or_alias,
 					    acc_store_collection *out, acc_error *err) ACC_WUR;
 typedef int (*acc_store_collection_cb)(void *ctx, const acc_store_collection *c);
-/* root NULL lists every collection. */
+/* root NULL lists every collection. In creation order. */
 ACC_API acc_status acc_store_collection_list(acc_store *s, const char *root,
 					     acc_store_collection_cb cb, void *ctx,
 					     acc_error *err) ACC_WUR;
@@ -102,67 +145,114 @@ typedef struct acc_store_member {
 	int removed;
 } acc_store_member;
 
+/* name and secret_hash required; m->removed is ignored. identity, when
+ * given, must not be another current member's (ACC_EEXIST), so that no
+ * member can publish in another's name. ACC_EEXIST when the name is taken,
+ * also by a removed member: names are never reused, history refers to them. */
 ACC_API acc_status acc_store_member_add(acc_store *s, const acc_store_member *m, acc_error *err) ACC_WUR;
+/* Removed members too (removed = 1, secret_hash ""): callers authenticating
+ * must check removed. Strings as for acc_store_root_get. ACC_ENOTFOUND. */
 ACC_API acc_status acc_store_member_get(acc_store *s, const char *name, acc_store_member *out,
 					acc_error *err) ACC_WUR;
 typedef int (*acc_store_member_cb)(void *ctx, const acc_store_member *m);
+/* Every member, removed ones included, in name order. */
 ACC_API acc_status acc_store_member_list(acc_store *s, acc_store_member_cb cb, void *ctx,
 					 acc_error *err) ACC_WUR;
+/* ACC_ENOTFOUND for unknown or removed members. */
 ACC_API acc_status acc_store_member_set_secret(acc_store *s, const char *name,
 					       const char *secret_hash, acc_error *err) ACC_WUR;
+/* Marks the member removed (kept for history), erases its secret hash and
+ * its permissions. ACC_ENOTFOUND for unknown or already removed members. */
 ACC_API acc_status acc_store_member_remove(acc_store *s, const char *name, acc_error *err) ACC_WUR;
 
 enum { ACC_PERM_READ = 1, ACC_PERM_WRITE = 2 };
-/* Set exactly these permissions (0 removes access). */
+/* Set exactly these permissions (0 removes access). Bits other than
+ * READ|WRITE: ACC_EINVAL. Unknown (or removed) member, unknown collection id:
+ * ACC_ENOTFOUND. */
 ACC_API acc_status acc_store_grant(acc_store *s, const char *member, const char *collection_id,
 				   unsigned perms, acc_error *err) ACC_WUR;
+/* *perms: the bits granted (0 for none, and for removed members).
+ * ACC_ENOTFOUND for an unknown member or collection id. */
 ACC_API acc_status acc_store_perms(acc_store *s, const char *member, const char *collection_id,
 				   unsigned *perms, acc_error *err) ACC_WUR;
 
 /* ---- objects ------------------------------------------------------------------------ */
 
-/* TLP classes, most open first (accord/policy.h maps markings to them). */
+/* TLP classes, most open first (accord/policy.h maps markings to them).
+ * The values are acc_policy_tlp's and are what the tlp column stores; never
+ * renumbered. (Changed from 0..4 so that one numbering is used everywhere.) */
 typedef enum acc_store_tlp {
-	ACC_TLP_CLEAR = 0,
-	ACC_TLP_GREEN = 1,
-	ACC_TLP_AMBER = 2,
-	ACC_TLP_AMBER_STRICT = 3,
-	ACC_TLP_RED = 4
+	ACC_TLP_CLEAR = 1,
+	ACC_TLP_GREEN = 2,
+	ACC_TLP_AMBER = 3,
+	ACC_TLP_AMBER_STRICT = 4,
+	ACC_TLP_RED = 5
 } acc_store_tlp;
 
+/* One object version. On put the caller fills everything but date_added and
+ * seq; in query rows the store fills everything but recipients (NULL) and
+ * json when the query has with_json = 0 (NULL, json_len 0). */
 typedef struct acc_store_object {
 	const char *collection_id;
 	const char *id;           /* STIX id */
 	const char *type;
-	const char *spec_version; /* "2.1" or "2.0" */
-	acc_time version;         /* modified, else created, else date_added (TAXII 2.1 3.?) */
-	acc_time date_added;      /* set by the store on put */
+	const char *spec_version; /* "2.1" or "2.0" (1..15 characters; compared as strings) */
+	/* TAXII 2.1 version: the object's modified, else its created, else its
+	 * date_added (set version_from_date_added). Compared to the nanosecond;
+	 * version.digits is kept for formatting. */
+	acc_time version;
+	acc_time date_added;      /* set by the store on put (microseconds, digits 6) */
 	int64_t seq;              /* set by the store on put */
-	const char *media_type;   /* "application/stix+json;version=2.1" */
-	const char *json;         /* the object, compact JSON as stored */
+	/* "application/stix+json;version=2.1"; NULL on put: derived from
+	 * spec_version. */
+	const char *media_type;
+	/* The object, compact JSON as stored. Duplicates are detected by
+	 * comparing bytes: pass one canonical form (RFC 8785). json_len 0 on
+	 * put: strlen(json). */
+	const char *json;
 	size_t json_len;
-	const char *member;       /* the member that published it */
-	/* access class */
+	const char *member;       /* the member that published it; may be NULL */
+	/* access class (accord/policy.h); identities are compared after folding
+	 * ASCII letters to lower case, and stored folded */
 	acc_store_tlp tlp;
 	const char *producer;     /* created_by_ref identity, may be NULL */
-	const char *const *recipients; /* RED recipients' identity ids, NULL-terminated, may be NULL */
+	/* RED recipients' identity ids, NULL-terminated, may be NULL; stored
+	 * only when tlp is ACC_TLP_RED */
+	const char *const *recipients;
+	/* (added) 1: the object has neither modified nor created; the store
+	 * sets version = date_added (written back), and a put of the same JSON
+	 * under the same id is a duplicate. */
+	int version_from_date_added;
 } acc_store_object;
 
 /* Store one object version. date_added and seq are assigned and written
- * back into *o. An exact duplicate (same collection, id, version and same
- * JSON) is success with *duplicate = 1 and the original date_added; the
- * same (collection, id, version) with different JSON is ACC_EEXIST.
- * restore_date (may be NULL) keeps a given date_added (dump/restore). */
+ * back into *o (date_added = max(now, last + 1 us), strictly increasing per
+ * store). An exact duplicate (same collection, id, version and same JSON
+ * bytes) is success with *duplicate = 1 and the original date_added and seq;
+ * the same (collection, id, version) with different JSON is ACC_EEXIST. An
+ * unknown collection id is ACC_ENOTFOUND. restore_date (may be NULL) keeps a
+ * given date_added (dump/restore): rows restored at one date are ordered by
+ * seq, and later puts get dates after it. duplicate may be NULL. */
 ACC_API acc_status acc_store_object_put(acc_store *s, acc_store_object *o,
 					const acc_time *restore_date, int *duplicate,
 					acc_error *err) ACC_WUR;
 
-/* Who is asking: the store filters by it inside the query. */
+/* Who is asking: the store filters by it inside the query, so rows the
+ * requester may not read never reach a page, a count or a cursor. The first
+ * rule that applies decides:
+ *   anonymous       CLEAR (whatever else is set)
+ *   admin           everything (set it only where accord/policy.h allows:
+ *                   policy does not let admins read others' RED objects)
+ *   member_of_node  CLEAR, GREEN, AMBER, AMBER+STRICT, and RED whose
+ *                   producer is identity or whose recipients name identity
+ *   peer            CLEAR, GREEN
+ *   none of these   CLEAR
+ * Collection read permission is checked by the caller, not here. */
 typedef struct acc_store_requester {
 	int anonymous;            /* public: sees only CLEAR */
 	int admin;                /* node admins see everything */
 	int peer;                 /* a federated node: CLEAR and GREEN */
-	const char *identity;     /* member's identity (producer / RED recipient) */
+	const char *identity;     /* member's identity (producer / RED recipient), may be NULL */
 	int member_of_node;       /* 1 for members of this node */
 } acc_store_requester;
 
@@ -172,16 +262,26 @@ enum acc_store_version_match {
 	ACC_MATCH_ALL = 2,
 };
 
+/* A TAXII filter set. Filters combine with AND; the values of one filter
+ * with OR. Version selection works per object (collection, id), like the
+ * TAXII 2.1 reference server: first match[spec_version] picks the candidate
+ * versions (absent or empty: those whose spec_version is the object's latest
+ * spec_version), then match[version] picks among the candidates (first,
+ * last, all, exact timestamps; version_flags 0 with nversions 0 means last).
+ * The selection is over all stored versions, not only those the requester
+ * may read: a requester who may not read an object's last version gets no
+ * version of it from a "last" query (never an older one posing as current).
+ * added_after, match[id], match[type] and access then filter rows. */
 typedef struct acc_store_query {
 	const char *collection_id;
 	const acc_time *added_after;   /* NULL: none */
 	const char *const *ids;        /* match[id], NULL-terminated or NULL */
 	const char *const *types;      /* match[type] */
-	const char *const *spec_versions; /* match[spec_version]; NULL: each object's latest */
+	const char *const *spec_versions; /* match[spec_version]; NULL or empty: each object's latest */
 	unsigned version_flags;        /* bit set of (1 << acc_store_version_match) */
 	const acc_time *versions;      /* match[version] exact timestamps */
 	size_t nversions;
-	size_t limit;                  /* rows per page (caller applies the caps) */
+	size_t limit;                  /* rows per page, >= 1 (caller applies the caps) */
 	/* cursor: continue after this (date_added, seq); has_cursor 0 = from start */
 	int has_cursor;
 	acc_time cursor_date;
@@ -199,20 +299,32 @@ typedef struct acc_store_page_info {
 } acc_store_page_info;
 
 /* Rows in (date_added, seq) order; the callback's row is valid during the
- * call only. Non-zero from cb stops early (info reflects rows delivered). */
+ * call only. Non-zero from cb stops early (info reflects rows delivered, and
+ * more whether a row follows the last one delivered). q->who NULL, limit 0:
+ * ACC_EINVAL; an unknown collection id: ACC_ENOTFOUND. Cost: O(page) index
+ * steps for the usual shapes (docs/internals/store.md), plus the rows the
+ * requester may not read that the scan passes over. */
 typedef int (*acc_store_object_cb)(void *ctx, const acc_store_object *o);
 ACC_API acc_status acc_store_object_query(acc_store *s, const acc_store_query *q,
 					  acc_store_object_cb cb, void *ctx,
 					  acc_store_page_info *info, acc_error *err) ACC_WUR;
 
 /* All versions of one object (the TAXII versions endpoint): q->ids holds
- * the one id; rows ordered by version ascending; paging as above. */
+ * the one id (ACC_EINVAL otherwise); match[version] does not apply (the
+ * endpoint has no such filter: version_flags and versions are ignored),
+ * match[spec_version] and added_after do. Rows in (date_added, seq) order,
+ * like every list, so that the cursor pages them (for an object whose
+ * versions were added in order this is version order); paging as above. */
 ACC_API acc_status acc_store_object_versions(acc_store *s, const acc_store_query *q,
 					     acc_store_object_cb cb, void *ctx,
 					     acc_store_page_info *info, acc_error *err) ACC_WUR;
 
-/* Delete the versions of id in collection selected by q (match[version],
- * match[spec_version]); *deleted gets the count. */
+/* Delete the versions of the objects q->ids (at least one id: ACC_EINVAL
+ * otherwise) selected by q's filters (match[version] with its default
+ * "last", match[spec_version]) that q->who may read; limit and cursor are
+ * ignored. first/last/latest-spec marks of the remaining versions are
+ * recomputed in the same transaction. *deleted gets the count (0 is not an
+ * error). */
 ACC_API acc_status acc_store_object_delete(acc_store *s, const acc_store_query *q, size_t *deleted,
 					   acc_error *err) ACC_WUR;
 
@@ -235,24 +347,31 @@ typedef struct acc_store_status {
 	size_t nsuccesses, nfailures, npendings;
 } acc_store_status;
 
-/* Create or replace a status resource (kept at least 24 hours). */
+/* Create or replace a status resource (kept at least 24 hours: the caller
+ * expires them). The lists are stored as given. */
 ACC_API acc_status acc_store_status_put(acc_store *s, const acc_store_status *st, acc_error *err) ACC_WUR;
 /* Strings valid until the next call on s. ACC_ENOTFOUND when absent. */
 ACC_API acc_status acc_store_status_get(acc_store *s, const char *root, const char *id,
 					acc_store_status *out, acc_error *err) ACC_WUR;
-/* Remove status resources older than the given time. */
+/* Remove status resources whose request_timestamp is before the given
+ * time, pending ones included. */
 ACC_API acc_status acc_store_status_expire(acc_store *s, const acc_time *before, acc_error *err) ACC_WUR;
 
 /* ---- node key-value settings (node key material lives in files, not here) --- */
 
+/* ACC_ENOTFOUND when the key is absent. *value: acc_free. */
 ACC_API acc_status acc_store_setting_get(acc_store *s, const char *key, char **value,
-					 acc_error *err) ACC_WUR; /* *value: acc_free */
+					 acc_error *err) ACC_WUR;
+/* Keys beginning with "store." and "schema_version" belong to the store
+ * (readable, not writable: ACC_EPERM). */
 ACC_API acc_status acc_store_setting_set(acc_store *s, const char *key, const char *value,
 					 acc_error *err) ACC_WUR;
 
 /* ---- integrity ------------------------------------------------------------------------------ */
 
-/* Run the backend's integrity check (SQLite: PRAGMA integrity_check). */
+/* Run the backend's integrity check (SQLite: PRAGMA integrity_check and
+ * PRAGMA foreign_key_check). ACC_EINTERNAL with the first problems reported
+ * when it fails. Reads the whole database: for tools, not for requests. */
 ACC_API acc_status acc_store_check(acc_store *s, acc_error *err) ACC_WUR;
 
 #ifdef __cplusplus
