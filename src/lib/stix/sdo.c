@@ -21,6 +21,7 @@
 
 #include "accord/limits.h"
 #include "accord/time.h"
+#include "accord/pattern.h"
 #include "schema.h"
 #include "sco.h"
 #include "vocab.h"
@@ -237,8 +238,7 @@ static const acc__prop incident_props[] = {
 	{.name = NULL},
 };
 
-/* ---- indicator (4.7) ----------------------------------------------------------
- * The pattern's syntax is checked by the pattern module, not here. */
+/* ---- indicator (4.7) ---------------------------------------------------------- */
 
 static const acc__prop indicator_props[] = {
 	{.name = "name", .kind = K_STRING},
@@ -256,9 +256,46 @@ static const acc__prop indicator_props[] = {
 	{.name = NULL},
 };
 
+/* 4.7: a pattern of pattern_type "stix" (every 2.0 pattern) must be valid
+ * STIX patterning (section 9) of pattern_version, by default the object's
+ * spec_version. */
+static void check_stix_pattern(acc__vctx *c, const json_t *obj)
+{
+	json_t *pat = json_object_get(obj, "pattern");
+	json_t *pt = json_object_get(obj, "pattern_type");
+	if (!json_is_string(pat))
+		return;
+	if (c->version == 21 && !(json_is_string(pt) && !strcmp(json_string_value(pt), "stix")))
+		return;
+	int pv = c->version;
+	json_t *pvv = json_object_get(obj, "pattern_version");
+	if (c->version == 21 && json_is_string(pvv)) {
+		const char *v = json_string_value(pvv);
+		if (!strcmp(v, "2.0"))
+			pv = 20;
+		else if (!strcmp(v, "2.1"))
+			pv = 21;
+		else
+			acc__warn_at(c, "pattern_version",
+				     "pattern_version '%.20s' is not a STIX patterning version this "
+				     "validator knows (2.0, 2.1); the pattern is checked as 2.1", v);
+	}
+	acc_error e;
+	acc_error_clear(&e);
+	acc_status st = acc_pattern_validate(json_string_value(pat), json_string_length(pat), pv, &e);
+	if (st == ACC_ENOMEM)
+		c->status = ACC_ENOMEM;
+	else if (st != ACC_OK && e.column)
+		acc__err_at(c, "pattern", "invalid STIX %s pattern at column %u: %s",
+			    pv == 20 ? "2.0" : "2.1", e.column, e.msg);
+	else if (st != ACC_OK)
+		acc__err_at(c, "pattern", "invalid STIX %s pattern: %s", pv == 20 ? "2.0" : "2.1", e.msg);
+}
+
 static void indicator_check(acc__vctx *c, const json_t *obj)
 {
 	check_window(c, obj, "valid_from", "valid_until", 1);
+	check_stix_pattern(c, obj);
 	if (c->version == 21) {
 		/* 4.7.1: "Producers SHOULD provide this property" (name, description). */
 		if (!json_object_get(obj, "name"))
