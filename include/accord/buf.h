@@ -30,7 +30,7 @@ ACC_API void acc_buf_append(acc_buf *b, const void *p, size_t n);
 ACC_API void acc_buf_puts(acc_buf *b, const char *s);
 ACC_API void acc_buf_putc(acc_buf *b, char c);
 ACC_API void acc_buf_printf(acc_buf *b, const char *fmt, ...) ACC_PRINTF(2, 3);
-ACC_API void acc_buf_vprintf(acc_buf *b, const char *fmt, va_list ap);
+ACC_API void acc_buf_vprintf(acc_buf *b, const char *fmt, va_list ap) ACC_PRINTF(2, 0);
 /* Ensure room for n more bytes; sticky on failure. */
 ACC_API void acc_buf_reserve(acc_buf *b, size_t n);
 /* Empty the buffer (keeps memory) and clear the sticky status. */

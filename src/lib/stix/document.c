@@ -437,7 +437,7 @@ static void run_units(doc *d, unit_vec *uv, int bundle)
 		worker *w = &ws[k];
 		w->d = *d;
 		acc_arena_init(&w->d.keys, 0);
-		w->units = uv->v + at;
+		w->units = uv->v ? uv->v + at : NULL;
 		w->n = at + per <= uv->n ? per : uv->n - at;
 		at += w->n;
 		if (threads > 1) {

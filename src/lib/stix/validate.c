@@ -24,6 +24,8 @@
 /* ---- reporting ------------------------------------------------------------ */
 
 static void vreport(acc__vctx *c, acc_stix_severity sev, const char *key, const char *fmt,
+		    va_list ap) ACC_PRINTF(4, 0);
+static void vreport(acc__vctx *c, acc_stix_severity sev, const char *key, const char *fmt,
 		    va_list ap)
 {
 	char msg[600];
