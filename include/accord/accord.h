@@ -13,5 +13,6 @@
 #include "uuid.h"
 #include "json.h"
 #include "stix.h"
+#include "policy.h"
 
 #endif
