@@ -266,14 +266,18 @@ ACC_API acc_policy_verdict acc_policy_can_share_with_peer(const acc_policy_class
 
 /* ---- filtering lists in the store ---------------------------------------- */
 
-/* What acc_policy_can_read admits, as SQL parameters. With the store's
+/* What acc_policy_can_read admits, as SQL parameters. When `none` is set
+ * nothing is readable (answer without a query); otherwise, with the store's
  * columns (docs/policy.md), an object is readable exactly when
  *
- *   NOT :none AND ((tlp BETWEEN 1 AND :max_open)
- *        OR (:identity IS NOT NULL AND tlp = 5
- *            AND (producer = :identity
- *                 OR EXISTS (SELECT 1 FROM object_recipients r
- *                            WHERE r.object = o.rowid AND r.identity = :identity))))
+ *   (o.tlp BETWEEN 1 AND :max_open)
+ *   OR (:identity IS NOT NULL AND o.tlp = 5
+ *       AND (o.producer = :identity
+ *            OR EXISTS (SELECT 1 FROM object_recipients r
+ *                       WHERE r.object = o.rowid AND r.identity = :identity)))
+ *
+ * with :identity bound to NULL unless has_identity. Admins read as the
+ * members they are: the admin flag grants no sight.
  */
 typedef struct acc_policy_filter {
 	int none;                         /* nothing is readable (no READ right) */
