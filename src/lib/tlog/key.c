@@ -76,6 +76,7 @@ acc_status acc_tlog_key_generate(const char *name, acc_tlog_key **out, acc_error
 {
 	if (!out)
 		return acc_error_set(err, ACC_EINVAL, NULL, "no output");
+	*out = NULL;
 	acc_tlog_key *k;
 	acc_status st = key_alloc(name, &k, err);
 	if (st != ACC_OK)
