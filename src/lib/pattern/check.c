@@ -368,7 +368,7 @@ static int ts_make(checker *C, typeset *t, size_t cap)
 	return 0;
 }
 
-/* out = a op b (op: 0 union, 1 intersection). */
+/* out = a op b (inter: 1 intersection, 0 union). */
 static int ts_merge(checker *C, const typeset *a, const typeset *b, int inter, typeset *out)
 {
 	if (ts_make(C, out, a->n + b->n) < 0)
@@ -399,8 +399,15 @@ static const char *first_type(const acc_pattern_cexpr *e)
 	return e->test->path.type;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Check a comparison expression; *types receives the object types that can
- * satisfy it (2.1 AND rule; NULL to skip the rule). */
+ * satisfy it (2.1 AND rule; NULL to skip the rule): one type for a
+ * comparison, the union for OR (sorted once, O(n log n)), the intersection
+ * for AND (which only shrinks). */
 static acc_status check_cexpr(checker *C, const acc_pattern_cexpr *e, typeset *types)
 {
 	if (e->kind == ACC_PATTERN_CMP_TEST) {
@@ -414,24 +421,50 @@ static acc_status check_cexpr(checker *C, const acc_pattern_cexpr *e, typeset *t
 		return ACC_OK;
 	}
 	typeset acc = {NULL, 0}, kid, merged;
+	typeset *kids = NULL;
+	if (types && e->kind == ACC_PATTERN_CMP_OR) {
+		kids = acc_arena_alloc(&C->tmp, e->n_kids * sizeof(*kids));
+		if (!kids)
+			return C->st = acc_error_set(C->err, ACC_ENOMEM, NULL,
+			                             "out of memory checking the pattern");
+	}
+	size_t total = 0;
 	for (size_t i = 0; i < e->n_kids; i++) {
 		if (check_cexpr(C, e->kids[i], types ? &kid : NULL) != ACC_OK)
 			return C->st;
 		if (!types)
 			continue;
+		if (kids) {
+			kids[i] = kid;
+			total += kid.n;
+			continue;
+		}
 		if (i == 0) {
 			acc = kid;
 			continue;
 		}
-		if (ts_merge(C, &acc, &kid, e->kind == ACC_PATTERN_CMP_AND, &merged) < 0)
+		if (ts_merge(C, &acc, &kid, 1, &merged) < 0)
 			return C->st;
-		if (e->kind == ACC_PATTERN_CMP_AND && merged.n == 0)
+		if (merged.n == 0)
 			return fail(C, e->kids[i]->loc,
 			            "comparisons joined by AND must be satisfiable by one object, "
 			            "but '%.60s' and '%.60s' start from different object types "
 			            "(join them with OR, or use separate observation expressions)",
 			            first_type(e->kids[0]), first_type(e->kids[i]));
 		acc = merged;
+	}
+	if (kids) {
+		if (ts_make(C, &acc, total) < 0)
+			return C->st;
+		for (size_t i = 0; i < e->n_kids; i++)
+			for (size_t j = 0; j < kids[i].n; j++)
+				acc.v[acc.n++] = kids[i].v[j];
+		qsort(acc.v, acc.n, sizeof(*acc.v), cmp_str);
+		size_t w = 0;
+		for (size_t r = 0; r < acc.n; r++)
+			if (w == 0 || strcmp(acc.v[w - 1], acc.v[r]) != 0)
+				acc.v[w++] = acc.v[r];
+		acc.n = w;
 	}
 	if (types)
 		*types = acc;

@@ -786,7 +786,6 @@ static int decode_base64(parser *P, const tok *t, acc_pattern_const *c)
 		unsigned char ch = (unsigned char)s[i];
 		if (ch == '\n')
 			continue;
-		acc_pattern_loc at = loc_plus(P, t->loc, t->start + 2 + i);
 		if (ch == '=') {
 			pad++;
 			count++;
@@ -797,12 +796,12 @@ static int decode_base64(parser *P, const tok *t, acc_pattern_const *c)
 			lexer l = P->L;
 			l.pos = t->start + 2 + i;
 			describe_char(&l, what, sizeof(what));
-			perr(P, ACC_EPARSE, at,
+			perr(P, ACC_EPARSE, loc_plus(P, t->loc, t->start + 2 + i),
 			     "invalid binary constant: %s is not a base64 character", what);
 			return -1;
 		}
 		if (pad) {
-			perr(P, ACC_EPARSE, at,
+			perr(P, ACC_EPARSE, loc_plus(P, t->loc, t->start + 2 + i),
 			     "invalid binary constant: '=' padding must come last");
 			return -1;
 		}
