@@ -595,6 +595,14 @@ static void test_constants(void **state)
 	syntax21("[file:created = t'2016-01-20T12:31:12Z", "unterminated timestamp");
 	syntax21("[file:created = t'2023-02-29T00:00:00Z']", "does not exist in February");
 	ok21("[file:created = t'2024-02-29T00:00:00Z']");
+	/* more than nine fraction digits: allowed by STIX, kept to the nanosecond */
+	v = first_value(
+	    must_parse(&a, "[file:created = t'2016-01-20T12:31:12.123456789123Z']", 21));
+	assert_int_equal(v->v.t.nsec, 123456789);
+	check_format("[file:created = t'2016-01-20T12:31:12.1234567891Z']", 21, 0,
+	             "[file:created = t'2016-01-20T12:31:12.123456789Z']");
+	check_validate("[file:created = t'2016-01-20T12:31:12.1234567891z']", 21, ACC_EPARSE, 1, 49,
+	               "lower-case 'z'");
 
 	/* which constants each operator takes (grammar) */
 	syntax21("[file:name LIKE 5]", "string constant");

@@ -477,9 +477,11 @@ static acc_status check_time_string(checker *C, const acc_pattern_const *c, cons
 {
 	acc_time t;
 	acc_error terr;
-	if (c->kind != ACC_PATTERN_STRING || acc_time_parse(c->data, c->len, &t, &terr) == ACC_OK)
+	if (c->kind != ACC_PATTERN_STRING ||
+	    acc__pattern_time(c->data, c->len, &t, &terr) == ACC_OK)
 		return ACC_OK;
-	return fail(C, c->loc, "%s '%.60s' is not a STIX timestamp: %s", kw, c->data, terr.msg);
+	return fail(C, c->loc, "%s '%.60s' is not a STIX timestamp: %s (character %u)", kw, c->data,
+	            acc__pattern_time_msg(&terr), terr.column);
 }
 
 static const char *qual_name(acc_pattern_qual_kind k)

@@ -843,12 +843,12 @@ static int decode_timestamp(parser *P, const tok *t, acc_pattern_const *c, size_
 	const char *s = P->L.s + t->start + skip;
 	size_t n = t->end - t->start - skip - 1;
 	acc_error terr;
-	if (acc_time_parse(s, n, &c->v.t, &terr) != ACC_OK) {
+	if (acc__pattern_time(s, n, &c->v.t, &terr) != ACC_OK) {
 		size_t col = terr.column ? terr.column - 1 : 0;
 		acc_pattern_loc at = loc_plus(P, t->loc, t->start + skip);
 		at = loc_plus(P, at, at.offset + (col < n ? col : n));
 		perr(P, ACC_EPARSE, at, "invalid timestamp constant %.*s: %s", (int)(n + skip + 1),
-		     P->L.s + t->start, terr.msg);
+		     P->L.s + t->start, acc__pattern_time_msg(&terr));
 		return -1;
 	}
 	return 0;
@@ -1442,7 +1442,7 @@ static int parse_qualifier(parser *P, acc_pattern_qualifier *q)
 				*dst[i] = ends[i]->v.t;
 			} else {
 				acc_error terr;
-				if (acc_time_parse(ends[i]->data, ends[i]->len, dst[i], &terr) !=
+				if (acc__pattern_time(ends[i]->data, ends[i]->len, dst[i], &terr) !=
 				    ACC_OK)
 					q->times_valid = 0;
 			}

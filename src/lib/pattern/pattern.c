@@ -101,6 +101,44 @@ acc_status acc__pattern_err(acc_error *err, acc_status code, acc_pattern_loc loc
 	return code;
 }
 
+acc_status acc__pattern_time(const char *s, size_t n, acc_time *t, acc_error *err)
+{
+	/* acc_time keeps nanoseconds; STIX allows any number of fraction digits
+	 * (2.1 s2.16.1: "s+" represents 1 or more sub-second values), so digits
+	 * past the ninth are dropped before parsing. */
+	const char *dot = memchr(s, '.', n);
+	if (dot && n < 256) {
+		size_t d = (size_t)(dot - s) + 1, k = d;
+		while (k < n && s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (k - d > 9) {
+			char buf[256];
+			memcpy(buf, s, d + 9);
+			memcpy(buf + d + 9, s + k, n - k);
+			acc_status st = acc_time_parse(buf, n - (k - d - 9), t, err);
+			if (st != ACC_OK && err && err->column > d + 9) {
+				err->column += (uint32_t)(k - d - 9);
+				err->offset = err->column - 1;
+			}
+			return st;
+		}
+	}
+	return acc_time_parse(s, n, t, err);
+}
+
+const char *acc__pattern_time_msg(const acc_error *e)
+{
+	/* acc_time_parse says "timestamp column N: why"; our error has the
+	 * column already (in pattern coordinates). */
+	const char *m = e->msg;
+	if (strncmp(m, "timestamp column ", 17) == 0) {
+		const char *c = strstr(m, ": ");
+		if (c)
+			return c + 2;
+	}
+	return m;
+}
+
 const char *acc_pattern_op_name(acc_pattern_op op)
 {
 	switch (op) {

@@ -35,6 +35,13 @@ acc_status acc__pattern_err(acc_error *err, acc_status code, acc_pattern_loc loc
 void acc__pattern_put_const(acc_buf *b, const acc_pattern_const *c);
 void acc__pattern_put_path(acc_buf *b, const acc_pattern_path *p, int version);
 
+/* acc_time_parse, but fraction digits past the ninth are dropped (STIX
+ * allows any number; acc_time keeps nanoseconds). */
+acc_status acc__pattern_time(const char *s, size_t n, acc_time *t, acc_error *err);
+
+/* The reason in an acc_time_parse error, without its "timestamp column N: ". */
+const char *acc__pattern_time_msg(const acc_error *e);
+
 /* The minimal number of fraction digits that represent t exactly (0..9). */
 int acc__pattern_time_digits(const acc_time *t);
 
