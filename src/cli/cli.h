@@ -20,6 +20,23 @@ typedef struct cli_command {
 
 extern const cli_command cli_cmd_stix_validate;
 extern const cli_command cli_cmd_stix_id;
+/* node administration (cmd_member.c, cmd_root.c, cmd_collection.c, cmd_grant.c,
+ * cmd_dump.c, cmd_restore.c) and the TAXII client (cmd_push.c, cmd_pull.c,
+ * cmd_taxii.c); their shared helpers are in cli_node.h */
+extern const cli_command cli_cmd_member_add;
+extern const cli_command cli_cmd_member_list;
+extern const cli_command cli_cmd_member_remove;
+extern const cli_command cli_cmd_member_rotate;
+extern const cli_command cli_cmd_root_add;
+extern const cli_command cli_cmd_root_list;
+extern const cli_command cli_cmd_collection_add;
+extern const cli_command cli_cmd_collection_list;
+extern const cli_command cli_cmd_grant;
+extern const cli_command cli_cmd_dump;
+extern const cli_command cli_cmd_restore;
+extern const cli_command cli_cmd_push;
+extern const cli_command cli_cmd_pull;
+extern const cli_command cli_cmd_taxii_discover;
 
 /* Worker threads to use: $ACCORD_THREADS if set (1-64), else the online CPUs. */
 unsigned cli_threads(void);

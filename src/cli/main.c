@@ -14,6 +14,15 @@
 static const cli_command *const commands[] = {
 	&cli_cmd_stix_validate,
 	&cli_cmd_stix_id,
+	&cli_cmd_member_add,
+	&cli_cmd_member_list,
+	&cli_cmd_member_remove,
+	&cli_cmd_member_rotate,
+	&cli_cmd_root_add,
+	&cli_cmd_root_list,
+	&cli_cmd_collection_add,
+	&cli_cmd_collection_list,
+	&cli_cmd_grant,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,53 @@
+/*
+ * cli_node.h - helpers shared by the commands that work on a node
+ * directory (member, root, collection, grant, dump, restore) and by the
+ * TAXII client commands (push, pull, taxii discover): option parsing,
+ * opening the node named by --dir, the exit code for a status, and secrets
+ * read from standard input without echo.
+ *
+ * Exit codes (cli.h): 0 done; 1 what was asked for failed (an unknown or
+ * existing name, an invalid value, a refusal by the server); 2 usage, I/O,
+ * or no node there.
+ */
+#ifndef ACCORD_CLI_NODE_H
+#define ACCORD_CLI_NODE_H
+
+#include <stddef.h>
+
+#include "accord/common.h"
+
+struct acc_node;
+
+/* argv[*i] is "--name VALUE" or "--name=VALUE": *val gets VALUE, *i moves
+ * to the value's index, and 1 is returned. 0 when argv[*i] is not this
+ * option; -1 (error printed, "accord: CMD: --name needs a value") when the
+ * value is missing. */
+int cli_opt_value(int argc, char **argv, int *i, const char *cmd, const char *name,
+                  const char **val);
+
+/* Print "accord: CMD: unknown option 'X' (see 'accord help CMD')" and
+ * return CLI_USAGE. */
+int cli_unknown_option(const char *cmd, const char *opt);
+/* Print "accord: CMD: WHY (see 'accord help CMD')" and return CLI_USAGE. */
+int cli_usage_error(const char *cmd, const char *why);
+
+/* CLI_INVALID for statuses that say the request failed (not found, exists,
+ * invalid, permission, limit), CLI_USAGE for I/O, memory and internal ones. */
+int cli_exit_for(acc_status s);
+
+/* Open the node directory dir (NULL: $ACCORD_DIR, then ./accord-node).
+ * On failure prints "accord: CMD: DIR: why" and returns CLI_USAGE. */
+int cli_node_open(const char *cmd, const char *dir, struct acc_node **out);
+
+/* Read one line (a secret) from standard input, without echo when it is a
+ * terminal (prompting on stderr). The returned buffer is sodium_malloc'd:
+ * free it with cli_secret_free, which zeroes it. NULL (error printed) when
+ * the line is empty, too long (ACC_NODE_SECRET_INPUT_MAX) or unreadable. */
+char *cli_secret_read(const char *cmd, size_t *len);
+void cli_secret_free(char *secret);
+
+/* Parse a decimal unsigned integer in [min, max] (no sign, no spaces). */
+int cli_parse_u64(const char *s, unsigned long long min, unsigned long long max,
+                  unsigned long long *out);
+
+#endif
