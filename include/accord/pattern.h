@@ -242,7 +242,8 @@ enum {
  * shortest exact decimal form, b'' as padded base64, h'' in lower case,
  * t'' with trailing fraction zeros dropped. Parsing the output gives an
  * equal AST, and equal ASTs give equal text, so the text serves as a key.
- * Returns acc_buf_status(out). */
+ * Returns acc_buf_status(out) (ACC_ENOMEM or ACC_ELIMIT from the buffer),
+ * ACC_EINVAL for a NULL argument. Strings may hold NUL bytes: use out->len. */
 ACC_API acc_status acc_pattern_format(const acc_pattern *p, unsigned flags, acc_buf *out) ACC_WUR;
 
 /* The canonical text of one comparison ("file:size > 10"), same rules. */

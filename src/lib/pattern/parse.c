@@ -533,9 +533,12 @@ static const char *found(const parser *P, char *buf, size_t n)
 	if (t->type == T_EOF)
 		return "the end of the pattern";
 	size_t len = t->end - t->start;
-	if (len > 40)
-		snprintf(buf, n, "'%.40s...'", P->L.s + t->start);
-	else
+	if (len > 40) {
+		size_t cut = 40; /* not inside a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)P->L.s[t->start + cut] & 0xC0) == 0x80)
+			cut--;
+		snprintf(buf, n, "'%.*s...'", (int)cut, P->L.s + t->start);
+	} else
 		snprintf(buf, n, "'%.*s'", (int)len, P->L.s + t->start);
 	return buf;
 }
