@@ -1,0 +1,18 @@
+/*
+ * sqlite_int.h - internals of the SQLite backend that tests and the
+ * documentation tooling use; not part of the public API.
+ */
+#ifndef ACCORD_STORE_SQLITE_INT_H
+#define ACCORD_STORE_SQLITE_INT_H
+
+#include "accord/buf.h"
+#include "accord/store.h"
+
+/* Append to out the SQL the SQLite backend runs for q (one page phase:
+ * cursor_phase 1 is "rows at the cursor's date after its seq", 0 "rows after
+ * a date") and SQLite's EXPLAIN QUERY PLAN for it, one step a line, nested
+ * steps indented. ACC_EINVAL when s is not a SQLite store. */
+acc_status acc__sqlite_query_plan(acc_store *s, const acc_store_query *q, int versions_endpoint,
+                                  int cursor_phase, acc_buf *out, acc_error *err);
+
+#endif

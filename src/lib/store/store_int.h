@@ -1,0 +1,99 @@
+/*
+ * store_int.h - the store's backend interface: a table of functions that
+ * each backend (sqlite.c; PostgreSQL later) fills, and the handle header
+ * every backend's handle starts with.
+ *
+ * Division of work: store.c owns the public acc_store_* functions. It
+ * checks arguments (so that every backend sees only well-formed calls:
+ * non-NULL required pointers, names and ids of the right shape, TLP values
+ * in range, timestamps within years 0000-9999), clears *err and zeroes
+ * out-parameters, resets the handle's arena, refuses calls made from inside
+ * a callback, and then calls the backend through s->ops. A backend may
+ * assume those checks and must:
+ *   - return errors as values with the backend's message in *err;
+ *   - leave out-parameters zeroed on failure (store.c zeroed them first);
+ *   - put strings it returns through out-structs in s->arena;
+ *   - make each write atomic: outside acc_store_begin/commit its own durable
+ *     transaction, inside one a savepoint that is rolled back on failure.
+ */
+#ifndef ACCORD_STORE_INT_H
+#define ACCORD_STORE_INT_H
+
+#include "accord/arena.h"
+#include "accord/store.h"
+
+/* Timestamps the store accepts: years 0000..9999 (what STIX can write),
+ * as seconds since the epoch. */
+#define ACC__STORE_SEC_MIN (-62167219200LL) /* 0000-01-01T00:00:00Z */
+#define ACC__STORE_SEC_MAX 253402300799LL   /* 9999-12-31T23:59:59Z */
+
+/* Longest spec_version the store keeps ("2.1"). */
+#define ACC__STORE_SPEC_MAX 15
+
+struct acc_store_ops {
+	const char *name; /* "sqlite" */
+	void (*close)(acc_store *s);
+
+	acc_status (*begin)(acc_store *s, acc_error *err);
+	acc_status (*commit)(acc_store *s, acc_error *err);
+	void (*rollback)(acc_store *s);
+
+	acc_status (*root_add)(acc_store *s, const acc_store_root *r, acc_error *err);
+	acc_status (*root_get)(acc_store *s, const char *name, acc_store_root *out, acc_error *err);
+	acc_status (*root_list)(acc_store *s, acc_store_root_cb cb, void *ctx, acc_error *err);
+
+	acc_status (*collection_add)(acc_store *s, const acc_store_collection *c, acc_error *err);
+	acc_status (*collection_get)(acc_store *s, const char *root, const char *id_or_alias,
+	                             acc_store_collection *out, acc_error *err);
+	acc_status (*collection_list)(acc_store *s, const char *root, acc_store_collection_cb cb,
+	                              void *ctx, acc_error *err);
+
+	acc_status (*member_add)(acc_store *s, const acc_store_member *m, acc_error *err);
+	acc_status (*member_get)(acc_store *s, const char *name, acc_store_member *out,
+	                         acc_error *err);
+	acc_status (*member_list)(acc_store *s, acc_store_member_cb cb, void *ctx, acc_error *err);
+	acc_status (*member_set_secret)(acc_store *s, const char *name, const char *secret_hash,
+	                                acc_error *err);
+	acc_status (*member_remove)(acc_store *s, const char *name, acc_error *err);
+	acc_status (*grant)(acc_store *s, const char *member, const char *collection_id,
+	                    unsigned perms, acc_error *err);
+	acc_status (*perms)(acc_store *s, const char *member, const char *collection_id,
+	                    unsigned *perms, acc_error *err);
+
+	acc_status (*object_put)(acc_store *s, acc_store_object *o, const acc_time *restore_date,
+	                         int *duplicate, acc_error *err);
+	/* versions_endpoint: acc_store_object_versions (match[version] = all). */
+	acc_status (*object_query)(acc_store *s, const acc_store_query *q, int versions_endpoint,
+	                           acc_store_object_cb cb, void *ctx, acc_store_page_info *info,
+	                           acc_error *err);
+	acc_status (*object_delete)(acc_store *s, const acc_store_query *q, size_t *deleted,
+	                            acc_error *err);
+
+	acc_status (*status_put)(acc_store *s, const acc_store_status *st, acc_error *err);
+	acc_status (*status_get)(acc_store *s, const char *root, const char *id,
+	                         acc_store_status *out, acc_error *err);
+	acc_status (*status_expire)(acc_store *s, const acc_time *before, acc_error *err);
+
+	acc_status (*setting_get)(acc_store *s, const char *key, char **value, acc_error *err);
+	acc_status (*setting_set)(acc_store *s, const char *key, const char *value, acc_error *err);
+
+	acc_status (*check)(acc_store *s, acc_error *err);
+};
+
+/* The head of every backend's handle. */
+struct acc_store {
+	const struct acc_store_ops *ops;
+	acc_arena arena; /* strings returned to callers; reset at each call */
+	int in_call;     /* a public call is running: callbacks must not re-enter */
+};
+
+/* Initialise the head (never fails: the arena takes memory lazily). */
+void acc__store_init(acc_store *s, const struct acc_store_ops *ops);
+/* Release the head's memory (the backend frees the handle itself). */
+void acc__store_fini(acc_store *s);
+
+/* Microseconds since the epoch of t (floor), and back (digits = 6). */
+int64_t acc__store_time_us(const acc_time *t);
+void acc__store_us_time(int64_t us, acc_time *out);
+
+#endif
