@@ -14,5 +14,6 @@
 #include "json.h"
 #include "stix.h"
 #include "policy.h"
+#include "store.h"
 
 #endif
