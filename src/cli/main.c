@@ -23,6 +23,8 @@ static const cli_command *const commands[] = {
 	&cli_cmd_collection_add,
 	&cli_cmd_collection_list,
 	&cli_cmd_grant,
+	&cli_cmd_dump,
+	&cli_cmd_restore,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,742 @@
+/*
+ * cmd_restore.c - `accord restore`: rebuild a node's database from the
+ * output of `accord dump` (cmd_dump.c has the format).
+ *
+ * All or nothing: the whole file is checked first (pass 1); the database is
+ * then built in a new file beside the node's (pass 2, one transaction per
+ * RESTORE_BATCH lines) and renamed over it only when every line went in. A
+ * bad line is reported with its number and the node is left as it was. The
+ * database it replaces is kept as <database>.pre-restore.
+ *
+ * Object versions keep their date_added (acc_store_object_put's
+ * restore_date), their publishing member and their bytes (RFC 8785 form);
+ * their access class is recomputed by acc_policy_classify as at ingest, with
+ * the marking definitions of the dump that were added before the object.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "accord/accord.h"
+#include "accord/store.h"
+#include "cli.h"
+#include "cli_node.h"
+#include "node.h"
+
+#define RESTORE_BATCH 10000
+
+typedef struct marking {
+	char *id; /* folded */
+	acc_time added;
+	acc_policy_tlp tlp;
+} marking;
+
+typedef struct ident {
+	char *name, *identity;
+} ident;
+
+typedef struct restorer {
+	const char *file; /* name for messages */
+	size_t line;
+	acc_error err;
+	marking *marks;
+	size_t nmarks;
+	ident *idents;
+	size_t nidents;
+	acc_time object_added; /* of the object being classified */
+	int seen_header;       /* of the pass under way */
+	size_t roots, collections, members, grants, objects;
+} restorer;
+
+static int fail(restorer *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(restorer *r, const char *fmt, ...)
+{
+	char msg[ACC_ERROR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	cli_errorf("restore: %s:%zu: %s", r->file, r->line, msg);
+	return 1;
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* ---- pass 1: the shape of every line; marking definitions ------------------------- */
+
+typedef enum kind { K_HEADER, K_ROOT, K_COLLECTION, K_MEMBER, K_GRANT, K_OBJECT } kind;
+
+/* Check one parsed line; *k gets its kind. Non-zero (printed) when bad. */
+static int check_line(restorer *r, const json_t *v, kind *k)
+{
+	if (!json_is_object(v))
+		return fail(r, "not a JSON object");
+	const char *rec = str(v, "record");
+	if (!r->seen_header) {
+		if (!rec || strcmp(rec, "accord-dump") != 0)
+			return fail(r, "not an accord dump (the first line must be "
+			               "{\"record\":\"accord-dump\",\"version\":1})");
+		if (json_integer_value(json_object_get(v, "version")) != 1)
+			return fail(r, "dump format version %lld: this accord reads version 1",
+			            (long long)json_integer_value(json_object_get(v, "version")));
+		r->seen_header = 1;
+		*k = K_HEADER;
+		return 0;
+	}
+	if (!rec) {
+		if (json_object_get(v, "record"))
+			return fail(r, "\"record\" must be a string");
+		*k = K_OBJECT;
+		const json_t *obj = json_object_get(v, "object");
+		const json_t *m = json_object_get(v, "member");
+		acc_time t;
+		if (!str(v, "collection"))
+			return fail(r, "an object line needs \"collection\" (a collection id)");
+		if (!str(v, "date_added") ||
+		    acc_time_parse(str(v, "date_added"), strlen(str(v, "date_added")), &t, NULL) !=
+		        ACC_OK)
+			return fail(r, "an object line needs \"date_added\" (a timestamp)");
+		if (m && !json_is_string(m) && !json_is_null(m))
+			return fail(r, "\"member\" must be a member name or null");
+		if (!json_is_object(obj) || !str(obj, "type") || !str(obj, "id"))
+			return fail(r, "\"object\" must be a STIX object with type and id");
+		return 0;
+	}
+	if (!strcmp(rec, "api-root")) {
+		*k = K_ROOT;
+		if (!str(v, "name") || !str(v, "title") ||
+		    !json_is_integer(json_object_get(v, "max_content_length")) ||
+		    json_integer_value(json_object_get(v, "max_content_length")) < 0)
+			return fail(r, "an api-root needs name, title and max_content_length");
+	} else if (!strcmp(rec, "collection")) {
+		*k = K_COLLECTION;
+		if (!str(v, "id") || !str(v, "api_root") || !str(v, "title"))
+			return fail(r, "a collection needs id, api_root and title");
+	} else if (!strcmp(rec, "member")) {
+		*k = K_MEMBER;
+		int removed = json_is_true(json_object_get(v, "removed"));
+		if (!str(v, "name") || (!removed && !str(v, "secret_hash")))
+			return fail(r, "a member needs name and (unless removed) secret_hash");
+	} else if (!strcmp(rec, "grant")) {
+		*k = K_GRANT;
+		if (!str(v, "member") || !str(v, "collection"))
+			return fail(r, "a grant needs member and collection");
+	} else if (!strcmp(rec, "accord-dump")) {
+		return fail(r, "a second dump header (files concatenated?)");
+	} else {
+		return fail(r, "unknown record \"%s\"", rec);
+	}
+	return 0;
+}
+
+/* Remember a marking definition's level, the earliest by date_added. */
+static int note_marking(restorer *r, const json_t *v)
+{
+	const json_t *obj = json_object_get(v, "object");
+	if (strcmp(str(obj, "type"), "marking-definition") != 0)
+		return 0;
+	acc_policy_tlp tlp;
+	if (acc_policy_marking_tlp(obj, &tlp, NULL) != ACC_OK)
+		tlp = ACC_POLICY_TLP_NONE;
+	acc_time t;
+	const char *d = str(v, "date_added");
+	if (acc_time_parse(d, strlen(d), &t, NULL) != ACC_OK)
+		return 0;
+	/* fold the UUID like the policy module does */
+	char id[ACC_POLICY_ID_MAX];
+	const char *raw = str(obj, "id");
+	snprintf(id, sizeof id, "%s", raw);
+	for (char *p = id; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	for (size_t i = 0; i < r->nmarks; i++)
+		if (!strcmp(r->marks[i].id, id)) {
+			if (acc_time_cmp(&t, &r->marks[i].added) < 0) {
+				r->marks[i].added = t;
+				r->marks[i].tlp = tlp;
+			}
+			return 0;
+		}
+	marking *nm = realloc(r->marks, (r->nmarks + 1) * sizeof *nm);
+	if (!nm)
+		return fail(r, "out of memory");
+	r->marks = nm;
+	if (!(nm[r->nmarks].id = strdup(id)))
+		return fail(r, "out of memory");
+	nm[r->nmarks].added = t;
+	nm[r->nmarks].tlp = tlp;
+	r->nmarks++;
+	return 0;
+}
+
+/* The policy's marking callback: the dump's definitions added before the
+ * object being classified, as the node knew them when it took the object. */
+static acc_status known_marking(void *ctx, const char *marking_id, acc_policy_tlp *tlp)
+{
+	restorer *r = ctx;
+	for (size_t i = 0; i < r->nmarks; i++)
+		if (!strcmp(r->marks[i].id, marking_id) &&
+		    acc_time_cmp(&r->marks[i].added, &r->object_added) < 0) {
+			*tlp = r->marks[i].tlp;
+			return ACC_OK;
+		}
+	return ACC_ENOTFOUND;
+}
+
+/* ---- reading lines ------------------------------------------------------------------- */
+
+/* Read the next non-empty line into *buf; 1 when one was read, 0 at the
+ * end, -1 (printed) on error. r->line counts every line. */
+static int next_line(restorer *r, FILE *f, char **buf, size_t *cap, size_t *len)
+{
+	for (;;) {
+		errno = 0;
+		ssize_t n = getline(buf, cap, f);
+		if (n < 0) {
+			if (ferror(f)) {
+				cli_errorf("restore: %s: read error: %s", r->file, strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+		r->line++;
+		while (n > 0 && ((*buf)[n - 1] == '\n' || (*buf)[n - 1] == '\r'))
+			n--;
+		(*buf)[n] = '\0';
+		if ((size_t)n > ACC_LIMIT_JSON_LINE) {
+			fail(r, "longer than %u bytes", (unsigned)ACC_LIMIT_JSON_LINE);
+			return -1;
+		}
+		size_t k = strspn(*buf, " \t");
+		if ((size_t)n == k)
+			continue;
+		*len = (size_t)n;
+		return 1;
+	}
+}
+
+static int parse(restorer *r, const char *buf, size_t len, json_t **v)
+{
+	acc_error e;
+	if (acc_json_load(buf, len, v, &e) != ACC_OK)
+		return fail(r, "column %u: %s", e.column, e.msg);
+	return 0;
+}
+
+static int pass1(restorer *r, FILE *f)
+{
+	char *buf = NULL;
+	size_t cap = 0, len = 0;
+	int rc = 0, got;
+	r->line = 0;
+	r->seen_header = 0;
+	while ((got = next_line(r, f, &buf, &cap, &len)) > 0) {
+		json_t *v = NULL;
+		kind k;
+		if (parse(r, buf, len, &v) || check_line(r, v, &k) ||
+		    (k == K_OBJECT && note_marking(r, v))) {
+			json_decref(v);
+			rc = 1;
+			break;
+		}
+		json_decref(v);
+	}
+	if (got < 0)
+		rc = 1;
+	if (!rc && !r->seen_header) {
+		cli_errorf("restore: %s: the file is empty, not an accord dump", r->file);
+		rc = 1;
+	}
+	free(buf);
+	return rc;
+}
+
+/* ---- pass 2: into the new database ------------------------------------------------- */
+
+static const char *identity_of(restorer *r, const char *member)
+{
+	for (size_t i = 0; member && i < r->nidents; i++)
+		if (!strcmp(r->idents[i].name, member))
+			return r->idents[i].identity;
+	return NULL;
+}
+
+static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
+{
+	int removed = json_is_true(json_object_get(v, "removed"));
+	acc_store_member m = {
+	    .name = str(v, "name"),
+	    .identity = str(v, "identity"),
+	    .admin = json_is_true(json_object_get(v, "admin")),
+	    /* a removed member has no hash; any placeholder is erased at once */
+	    .secret_hash = removed ? "(removed)" : str(v, "secret_hash"),
+	};
+	acc_status s = acc_store_member_add(st, &m, &r->err);
+	if (s == ACC_OK && removed)
+		s = acc_store_member_remove(st, m.name, &r->err);
+	if (s != ACC_OK)
+		return s;
+	ident *ni = realloc(r->idents, (r->nidents + 1) * sizeof *ni);
+	if (!ni)
+		return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
+	r->idents = ni;
+	ni[r->nidents].name = strdup(m.name);
+	ni[r->nidents].identity = m.identity ? strdup(m.identity) : NULL;
+	r->nidents++;
+	if (!ni[r->nidents - 1].name || (m.identity && !ni[r->nidents - 1].identity))
+		return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
+	r->members++;
+	return ACC_OK;
+}
+
+static acc_status put_object(restorer *r, acc_store *st, const json_t *v, acc_arena *arena)
+{
+	const json_t *obj = json_object_get(v, "object");
+	const char *member = str(v, "member");
+	const char *date = str(v, "date_added");
+	acc_time added, version;
+	acc_status s = acc_time_parse(date, strlen(date), &added, &r->err);
+	if (s != ACC_OK)
+		return s;
+	acc_store_object o = {0};
+	const char *vs = str(obj, "modified");
+	if (!vs)
+		vs = str(obj, "created");
+	if (vs) {
+		if ((s = acc_time_parse(vs, strlen(vs), &version, &r->err)) != ACC_OK)
+			return acc_error_set(&r->err, s, NULL, "the object's %s: %s",
+			                     str(obj, "modified") ? "modified" : "created",
+			                     r->err.msg);
+		o.version = version;
+	} else {
+		o.version_from_date_added = 1;
+	}
+	const char *sv = str(obj, "spec_version");
+	/* no spec_version: a STIX 2.0 object, or a 2.1 SCO (no created) */
+	if (!sv)
+		sv = json_object_get(obj, "created") ? "2.0" : "2.1";
+	acc_buf canon;
+	acc_buf_init(&canon, 0);
+	if ((s = acc_json_canonical(obj, &canon, &r->err)) != ACC_OK ||
+	    (s = acc_buf_status(&canon)) != ACC_OK) {
+		acc_buf_free(&canon);
+		return s;
+	}
+	r->object_added = added;
+	acc_policy_config cfg = {.marking = known_marking, .marking_ctx = r};
+	acc_policy_class cls;
+	acc_arena_reset(arena);
+	s = acc_policy_classify(&cfg, obj, identity_of(r, member), arena, &cls, &r->err);
+	if (s != ACC_OK) {
+		acc_buf_free(&canon);
+		return s;
+	}
+	const char **recipients = NULL;
+	if (cls.n_recipients) {
+		recipients = acc_arena_calloc(arena, cls.n_recipients + 1, sizeof *recipients);
+		if (!recipients) {
+			acc_buf_free(&canon);
+			return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
+		}
+		memcpy(recipients, cls.recipients, cls.n_recipients * sizeof *recipients);
+	}
+	o.collection_id = str(v, "collection");
+	o.id = str(obj, "id");
+	o.type = str(obj, "type");
+	o.spec_version = sv;
+	o.json = canon.data;
+	o.json_len = canon.len;
+	o.member = member;
+	o.tlp = (acc_store_tlp)cls.tlp;
+	o.producer = cls.producer;
+	o.recipients = recipients;
+	int dup = 0;
+	s = acc_store_object_put(st, &o, &added, &dup, &r->err);
+	acc_buf_free(&canon);
+	if (s == ACC_OK && dup)
+		return acc_error_set(&r->err, ACC_EEXIST, NULL,
+		                     "a duplicate of an earlier line (%s, version %s)", o.id,
+		                     vs ? vs : date);
+	if (s == ACC_OK)
+		r->objects++;
+	return s;
+}
+
+static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc_arena *arena)
+{
+	acc_status s = ACC_OK;
+	switch (k) {
+	case K_HEADER:
+		break;
+	case K_ROOT: {
+		acc_store_root ro = {
+		    .name = str(v, "name"),
+		    .title = str(v, "title"),
+		    .description = str(v, "description"),
+		    .max_content_length =
+		        (uint64_t)json_integer_value(json_object_get(v, "max_content_length")),
+		};
+		if ((s = acc_store_root_add(st, &ro, &r->err)) == ACC_OK)
+			r->roots++;
+		break;
+	}
+	case K_COLLECTION: {
+		acc_store_collection c = {
+		    .id = str(v, "id"),
+		    .root = str(v, "api_root"),
+		    .title = str(v, "title"),
+		    .description = str(v, "description"),
+		    .alias = str(v, "alias"),
+		};
+		if ((s = acc_store_collection_add(st, &c, &r->err)) == ACC_OK)
+			r->collections++;
+		break;
+	}
+	case K_MEMBER:
+		s = put_member(r, st, v);
+		break;
+	case K_GRANT: {
+		unsigned perms = (json_is_true(json_object_get(v, "read")) ? ACC_PERM_READ : 0) |
+		                 (json_is_true(json_object_get(v, "write")) ? ACC_PERM_WRITE : 0);
+		if ((s = acc_store_grant(st, str(v, "member"), str(v, "collection"), perms,
+		                         &r->err)) == ACC_OK)
+			r->grants++;
+		break;
+	}
+	case K_OBJECT:
+		s = put_object(r, st, v, arena);
+		break;
+	}
+	return s;
+}
+
+static int pass2(restorer *r, FILE *f, acc_store *st)
+{
+	char *buf = NULL;
+	size_t cap = 0, len = 0, in_batch = 0;
+	int rc = 0, got, open = 0;
+	acc_arena arena;
+	acc_arena_init(&arena, 4096);
+	r->line = 0;
+	r->seen_header = 0;
+	while ((got = next_line(r, f, &buf, &cap, &len)) > 0) {
+		json_t *v = NULL;
+		kind k;
+		if (parse(r, buf, len, &v) || check_line(r, v, &k)) {
+			json_decref(v);
+			rc = 1;
+			break;
+		}
+		if (!open) {
+			if (acc_store_begin(st, &r->err) != ACC_OK) {
+				fail(r, "%s", r->err.msg);
+				json_decref(v);
+				rc = 1;
+				break;
+			}
+			open = 1;
+		}
+		acc_error_clear(&r->err);
+		acc_status s = apply(r, st, v, k, &arena);
+		json_decref(v);
+		if (s != ACC_OK) {
+			fail(r, "%s", r->err.msg[0] ? r->err.msg : acc_strerror(s));
+			rc = 1;
+			break;
+		}
+		if (++in_batch == RESTORE_BATCH) {
+			open = 0;
+			in_batch = 0;
+			if (acc_store_commit(st, &r->err) != ACC_OK) {
+				fail(r, "%s", r->err.msg);
+				rc = 1;
+				break;
+			}
+		}
+	}
+	if (got < 0)
+		rc = 1;
+	if (open) {
+		if (rc)
+			acc_store_rollback(st);
+		else if (acc_store_commit(st, &r->err) != ACC_OK) {
+			cli_errorf("restore: %s: %s", r->file, r->err.msg);
+			rc = 1;
+		}
+	}
+	acc_arena_free(&arena);
+	free(buf);
+	return rc;
+}
+
+/* ---- the node's database ---------------------------------------------------------------- */
+
+typedef struct probe {
+	int any;
+} probe;
+
+static int saw_object(void *ctx, const acc_store_object *o)
+{
+	((probe *)ctx)->any = 1;
+	return 1;
+}
+
+typedef struct coll_ids {
+	char **v;
+	size_t n;
+	int oom;
+} coll_ids;
+
+static int note_collection(void *ctx, const acc_store_collection *c)
+{
+	coll_ids *l = ctx;
+	char **nv = realloc(l->v, (l->n + 1) * sizeof *nv);
+	if (!nv || !(nv[l->n] = strdup(c->id))) {
+		if (nv)
+			l->v = nv;
+		l->oom = 1;
+		return 1;
+	}
+	l->v = nv;
+	l->n++;
+	return 0;
+}
+
+/* Does the store hold any object version? -1 on error (printed). */
+static int holds_objects(acc_store *st)
+{
+	static const char *const spec_versions[] = {"2.0", "2.1", NULL};
+	coll_ids ids = {0};
+	acc_error err;
+	int result = 0;
+	if (acc_store_collection_list(st, NULL, note_collection, &ids, &err) != ACC_OK || ids.oom) {
+		cli_errorf("restore: %s", ids.oom ? "out of memory" : err.msg);
+		result = -1;
+	}
+	acc_store_requester admin = {.admin = 1, .member_of_node = 1};
+	for (size_t i = 0; result == 0 && i < ids.n; i++) {
+		probe p = {0};
+		acc_store_query q = {.collection_id = ids.v[i],
+		                     .spec_versions = spec_versions,
+		                     .version_flags = 1u << ACC_MATCH_ALL,
+		                     .limit = 1,
+		                     .who = &admin};
+		acc_store_page_info info;
+		if (acc_store_object_query(st, &q, saw_object, &p, &info, &err) != ACC_OK) {
+			cli_errorf("restore: %s", err.msg);
+			result = -1;
+		} else if (p.any) {
+			result = 1;
+		}
+	}
+	for (size_t i = 0; i < ids.n; i++)
+		free(ids.v[i]);
+	free(ids.v);
+	return result;
+}
+
+static void remove_db(const char *path)
+{
+	char p[4096];
+	unlink(path);
+	snprintf(p, sizeof p, "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-shm", path);
+	unlink(p);
+	snprintf(p, sizeof p, "%s-journal", path);
+	unlink(p);
+}
+
+static int exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+/* fsync the directory holding path, so that a rename in it is durable. */
+static void sync_dir_of(const char *path)
+{
+	char d[4096];
+	snprintf(d, sizeof d, "%s", path);
+	char *slash = strrchr(d, '/');
+	if (!slash)
+		snprintf(d, sizeof d, ".");
+	else if (slash == d)
+		d[1] = '\0';
+	else
+		*slash = '\0';
+	int fd = open(d, O_RDONLY | O_DIRECTORY);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+/* Copy standard input into an anonymous file (restore reads twice). */
+static FILE *spool_stdin(void)
+{
+	FILE *t = tmpfile();
+	if (!t)
+		return NULL;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+		if (fwrite(buf, 1, n, t) != n) {
+			fclose(t);
+			return NULL;
+		}
+	if (ferror(stdin) || fflush(t) != 0) {
+		fclose(t);
+		return NULL;
+	}
+	rewind(t);
+	return t;
+}
+
+static int restore(int argc, char **argv)
+{
+	const char *cmd = "restore", *dir = NULL, *file = NULL;
+	int r, force = 0;
+	for (int i = 1; i < argc; i++) {
+		if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir))) {
+			if (r < 0)
+				return CLI_USAGE;
+		} else if (!strcmp(argv[i], "--force")) {
+			force = 1;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_unknown_option(cmd, argv[i]);
+		} else if (!file) {
+			file = argv[i];
+		} else {
+			return cli_usage_error(cmd, "one FILE only");
+		}
+	}
+	if (!file)
+		return cli_usage_error(cmd,
+		                       "no FILE (the output of accord dump; - for standard input)");
+	restorer rs = {.file = strcmp(file, "-") ? file : "<stdin>"};
+	FILE *f = strcmp(file, "-") ? fopen(file, "rb") : spool_stdin();
+	if (!f) {
+		cli_errorf("%s: %s: cannot read: %s", cmd, rs.file, strerror(errno));
+		return CLI_USAGE;
+	}
+	int rc = CLI_OK;
+	acc_node *node = NULL;
+	char *db = NULL, *tmp = NULL, *bak = NULL;
+	acc_store *st = NULL;
+	if (pass1(&rs, f)) {
+		rc = CLI_INVALID;
+		goto out;
+	}
+	if ((rc = cli_node_open(cmd, dir, &node)) != CLI_OK)
+		goto out;
+	int held = holds_objects(acc_node_store(node));
+	if (held < 0) {
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (held && !force) {
+		cli_errorf("%s: %s: the node holds objects; restore replaces its database "
+		           "(--force to do it anyway; the old one is kept as .pre-restore)",
+		           cmd, acc_node_conf(node)->dir);
+		rc = CLI_INVALID;
+		goto out;
+	}
+	db = strdup(acc_node_conf(node)->database);
+	size_t dl = db ? strlen(db) + 32 : 0;
+	tmp = db ? malloc(dl) : NULL;
+	bak = db ? malloc(dl) : NULL;
+	if (!tmp || !bak) {
+		cli_errorf("%s: out of memory", cmd);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	snprintf(tmp, dl, "%s.restore-%ld", db, (long)getpid());
+	snprintf(bak, dl, "%s.pre-restore", db);
+	acc_node_close(node);
+	node = NULL;
+	/* Closing the last connection checkpoints the WAL and deletes it: a WAL
+	 * still there means another process (accord serve?) has it open. */
+	char wal[4200];
+	snprintf(wal, sizeof wal, "%s-wal", db);
+	if (exists(wal)) {
+		cli_errorf("%s: %s: the database is in use (stop accord serve first)", cmd, db);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	remove_db(tmp);
+	acc_error err;
+	if (acc_store_open_sqlite(tmp, &st, &err) != ACC_OK) {
+		cli_errorf("%s: %s: %s", cmd, tmp, err.msg);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	rewind(f);
+	if (pass2(&rs, f, st)) {
+		rc = CLI_INVALID;
+		goto out;
+	}
+	acc_store_close(st);
+	st = NULL;
+	if ((exists(db) && rename(db, bak) != 0) || rename(tmp, db) != 0) {
+		cli_errorf("%s: %s: cannot replace the database: %s", cmd, db, strerror(errno));
+		rc = CLI_USAGE;
+		goto out;
+	}
+	sync_dir_of(db);
+	fprintf(stderr,
+	        "accord: restore: %s: %zu api roots, %zu collections, %zu members, %zu grants, "
+	        "%zu object versions (the previous database is %s)\n",
+	        rs.file, rs.roots, rs.collections, rs.members, rs.grants, rs.objects, bak);
+out:
+	if (st) {
+		acc_store_close(st);
+		remove_db(tmp);
+	} else if (rc != CLI_OK && tmp) {
+		remove_db(tmp);
+	}
+	acc_node_close(node);
+	fclose(f);
+	for (size_t i = 0; i < rs.nmarks; i++)
+		free(rs.marks[i].id);
+	free(rs.marks);
+	for (size_t i = 0; i < rs.nidents; i++) {
+		free(rs.idents[i].name);
+		free(rs.idents[i].identity);
+	}
+	free(rs.idents);
+	free(db);
+	free(tmp);
+	free(bak);
+	return rc;
+}
+
+const cli_command cli_cmd_restore = {
+    "restore",
+    "rebuild the node's database from an accord dump",
+    "usage: accord restore [--dir DIR] [--force] FILE | -\n"
+    "\n"
+    "Replace the node's database with the content of FILE, the output of 'accord dump':\n"
+    "api roots, collections, members (their secrets keep working), grants and every\n"
+    "object version with its date_added and publishing member. All or nothing: the\n"
+    "file is checked, the new database is built beside the old one and takes its place\n"
+    "only when every line went in; a bad line is reported as FILE:LINE: why and the\n"
+    "node is unchanged. The replaced database is kept as <database>.pre-restore.\n"
+    "accord.conf, node.key and TLS files stay as they are. Stop accord serve first.\n"
+    "\n"
+    "  --force     restore even when the node holds objects (a fresh 'accord init'\n"
+    "              node holds none: its api root, collection and admin are replaced)\n"
+    "  --dir DIR   the node directory (default $ACCORD_DIR, then ./accord-node)\n"
+    "\n"
+    "Exit status: 0 restored, 1 a bad line or the node holds objects, 2 usage or I/O\n"
+    "error.\n",
+    restore,
+};
