@@ -20,6 +20,9 @@ typedef struct cli_command {
 
 extern const cli_command cli_cmd_stix_validate;
 extern const cli_command cli_cmd_stix_id;
+/* the node's lifecycle (cmd_init.c, cmd_serve.c) */
+extern const cli_command cli_cmd_init;
+extern const cli_command cli_cmd_serve;
 /* node administration (cmd_member.c, cmd_root.c, cmd_collection.c, cmd_grant.c,
  * cmd_dump.c, cmd_restore.c) and the TAXII client (cmd_push.c, cmd_pull.c,
  * cmd_taxii.c); their shared helpers are in cli_node.h */

@@ -1,0 +1,165 @@
+/*
+ * server.h - the TAXII 2.1 server of a node: `accord serve`.
+ *
+ * Layers: http.c is the only file that knows libmicrohttpd; it turns each
+ * HTTP exchange into an acc_http_request and sends the acc_http_response
+ * that taxii.c (read endpoints) and ingest.c (POST objects) fill. auth.c
+ * authenticates members (with its verification cache and back-off), and
+ * request.c parses without side effects.
+ *
+ * Threads: libmicrohttpd runs a pool of `threads` workers. Each request
+ * borrows one acc_worker (its own store handle, opened lazily) for the time
+ * it uses the store, so there is at most one user per store handle. The
+ * acc_server itself is immutable while serving, except the auth cache and
+ * back-off tables (mutex-protected) and an atomic timestamp.
+ */
+#ifndef ACCORD_SERVER_SERVER_H
+#define ACCORD_SERVER_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "accord/arena.h"
+#include "accord/buf.h"
+#include "accord/common.h"
+#include "accord/store.h"
+#include "node.h"
+#include "request.h"
+
+/* ---- authentication (auth.c) ------------------------------------------------------ */
+
+typedef struct acc_auth acc_auth;
+
+typedef enum acc_auth_verdict {
+	ACC_AUTH_OK = 0,
+	ACC_AUTH_DENIED,    /* 401 */
+	ACC_AUTH_THROTTLED, /* 429: too many recent failures */
+	ACC_AUTH_ERROR      /* 500: the store failed */
+} acc_auth_verdict;
+
+/* Who made a request (strings in the request's arena). */
+typedef struct acc_principal {
+	const char *name;
+	const char *identity; /* folded to lower case */
+	int admin;
+} acc_principal;
+
+/* cache_size 0 disables the cache; ttl in seconds. NULL when out of memory. */
+acc_auth *acc_auth_new(unsigned cache_size, uint64_t ttl);
+void acc_auth_free(acc_auth *au);
+
+/* Authenticate credentials against the store. client identifies the peer
+ * address for back-off. On THROTTLED *retry_after holds seconds to wait.
+ * Blocks for one crypto_pwhash_str_verify (~0.1 s) unless the cache knows
+ * the secret. */
+acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
+				const acc_auth_credentials *cr, acc_arena *a, acc_principal *out,
+				unsigned *retry_after);
+
+/* ---- the server ---------------------------------------------------------------------- */
+
+typedef struct acc_worker {
+	acc_store *store; /* NULL until first used */
+	struct acc_worker *next_free;
+} acc_worker;
+
+typedef struct acc_server {
+	acc_node *node;
+	const acc_node_config *conf;
+	uint8_t *next_key; /* sodium_malloc'd ACC_NEXT_KEYBYTES */
+	acc_auth *auth;
+	int tls;
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
+	acc_worker *workers;
+	size_t nworkers;
+	acc_worker *free_workers;
+	_Atomic int64_t last_expire; /* seconds: last status expiry run */
+	_Atomic long inflight;       /* requests being handled */
+	char listen_host[300];       /* for absolute URLs when Host is absent */
+} acc_server;
+
+/* Prepare a server for node n with `threads` workers (0: CPUs, max 64). */
+acc_status acc_server_init(acc_server *srv, acc_node *n, unsigned threads, acc_error *err) ACC_WUR;
+void acc_server_fini(acc_server *srv);
+
+/* Borrow a worker (blocks while all are busy); its store is open, or
+ * NULL with *err set when it cannot be opened. */
+acc_worker *acc_server_worker_get(acc_server *srv, acc_error *err);
+void acc_server_worker_put(acc_server *srv, acc_worker *w);
+
+/* ---- requests and responses --------------------------------------------------------------- */
+
+typedef struct acc_http_request {
+	unsigned method;            /* ACC_METHOD_*, 0 for others */
+	const char *method_name;
+	const char *path;
+	size_t path_len;
+	const char *const *qnames;  /* decoded query parameters */
+	const char *const *qvalues; /* NULL for "name" without '=' */
+	size_t nq;
+	const char *raw_query;      /* for redirects; may be NULL */
+	const char *accept;
+	const char *content_type;
+	const char *authorization;
+	const char *host;
+	const char *client;         /* peer address text */
+	const char *body;
+	size_t body_len;
+	/* filled across the phases of one request by http.c */
+	int authenticated;
+	acc_principal who;
+} acc_http_request;
+
+typedef struct acc_http_response {
+	unsigned status;
+	acc_buf body;
+	const char *content_type;   /* NULL: application/taxii+json;version=2.1 */
+	const char *location;
+	const char *allow;
+	int www_authenticate;
+	unsigned retry_after;
+	char date_first[ACC_TIME_STRLEN];
+	char date_last[ACC_TIME_STRLEN];
+} acc_http_response;
+
+void acc_http_response_init(acc_http_response *rs);
+
+/* Fill rs with a TAXII error message resource (title from the status). */
+void acc_taxii_error(acc_http_response *rs, unsigned status, const char *fmt, ...)
+    ACC_PRINTF(3, 4);
+
+/* Handle a complete request. */
+void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq,
+		      acc_http_response *rs);
+
+/* Checks made when a POST's headers arrive, before its body is read:
+ * route, method, authentication, media types, the api root and collection,
+ * write permission and Content-Length. Returns 1 with *max_body set when the
+ * body should be read, 0 with an error response in rs otherwise. */
+int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
+			    uint64_t content_length, int has_content_length, uint64_t *max_body,
+			    acc_http_response *rs);
+
+/* POST objects (ingest.c): rq->body holds the envelope. */
+void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
+			    const acc_http_request *rq, const acc_store_collection *col,
+			    const acc_store_root *root, acc_http_response *rs);
+
+/* ---- running (http.c) ------------------------------------------------------------------- */
+
+typedef struct acc_serve_options {
+	const char *listen;   /* NULL: the node's [taxii] listen */
+	unsigned threads;     /* 0: the node's [taxii] threads */
+	/* Called once listening, with the base URL (e.g. "http://127.0.0.1:8000"). */
+	void (*on_ready)(void *ctx, const char *base_url);
+	void *ctx;
+} acc_serve_options;
+
+/* Serve until SIGTERM or SIGINT, then stop accepting, finish the requests
+ * in flight (at most 30 s) and return ACC_OK. Blocks. */
+acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *err) ACC_WUR;
+
+#endif
