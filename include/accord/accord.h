@@ -13,6 +13,7 @@
 #include "uuid.h"
 #include "json.h"
 #include "stix.h"
+#include "pattern.h"
 #include "policy.h"
 #include "store.h"
 
