@@ -49,7 +49,7 @@ static int set_secret(const char *cmd, acc_node *node, const char *name, const c
 		if (!secret)
 			return CLI_USAGE;
 	} else {
-		secret = sodium_malloc(ACC_NODE_SECRET_MAX);
+		secret = sodium_init() < 0 ? NULL : sodium_malloc(ACC_NODE_SECRET_MAX);
 		acc_error e;
 		if (!secret) {
 			cli_errorf("%s: out of memory", cmd);

@@ -27,6 +27,9 @@ static const cli_command *const commands[] = {
 	&cli_cmd_grant,
 	&cli_cmd_dump,
 	&cli_cmd_restore,
+	&cli_cmd_push,
+	&cli_cmd_pull,
+	&cli_cmd_taxii_discover,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -88,7 +88,7 @@ char *cli_secret_read(const char *cmd, size_t *len)
 {
 	*len = 0;
 	size_t cap = ACC_NODE_SECRET_INPUT_MAX + 2;
-	char *buf = sodium_malloc(cap);
+	char *buf = sodium_init() < 0 ? NULL : sodium_malloc(cap);
 	if (!buf) {
 		cli_errorf("%s: out of memory", cmd);
 		return NULL;
