@@ -19,4 +19,14 @@
 #define ACC_LIMIT_STIX_TYPE_LEN 250       /* length of a type name (STIX 2.1 3.1) */
 #define ACC_LIMIT_STIX_PROP_NAME 250      /* length of a property name (STIX 2.1 3.1) */
 
+/* STIX patterning (accord/pattern.h) */
+#define ACC_LIMIT_PATTERN_LENGTH      (1024u * 1024) /* bytes of pattern text */
+#define ACC_LIMIT_PATTERN_DEPTH       64             /* nested '[' and '(' */
+#define ACC_LIMIT_PATTERN_COMPARISONS 10000          /* comparison expressions */
+#define ACC_LIMIT_PATTERN_SET         100000         /* constants in one IN (...) set */
+
+/* Access policy (accord/policy.h) */
+#define ACC_LIMIT_POLICY_RECIPIENTS 1000 /* identities in one recipients list */
+#define ACC_LIMIT_POLICY_MARKINGS   1000 /* object_marking_refs + granular marking_refs */
+
 #endif

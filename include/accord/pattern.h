@@ -33,18 +33,12 @@
 #include "arena.h"
 #include "buf.h"
 #include "common.h"
+#include "limits.h" /* ACC_LIMIT_PATTERN_* */
 #include "time.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Caps on client-controlled sizes (kept here rather than in limits.h, which
- * another module owns). Exceeding one is ACC_ELIMIT naming the cap. */
-#define ACC_LIMIT_PATTERN_LENGTH      (1024u * 1024) /* bytes of pattern text */
-#define ACC_LIMIT_PATTERN_DEPTH       64             /* nested '[' and '(' */
-#define ACC_LIMIT_PATTERN_COMPARISONS 10000          /* comparison expressions */
-#define ACC_LIMIT_PATTERN_SET         100000         /* constants in one IN (...) set */
 
 /* Where a node starts in the pattern text. line/column are 1-based; columns
  * count code points; offset counts bytes from 0. */

@@ -36,15 +36,11 @@
 
 #include "arena.h"
 #include "common.h"
+#include "limits.h" /* ACC_LIMIT_POLICY_* */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Caps on client-controlled sizes (kept here rather than in limits.h, which
- * another module owns). Exceeding one is ACC_ELIMIT naming the cap. */
-#define ACC_LIMIT_POLICY_RECIPIENTS 1000 /* identities in one recipients list */
-#define ACC_LIMIT_POLICY_MARKINGS   1000 /* object_marking_refs + granular marking_refs */
 
 /* "identity--" + 36 + NUL, and room to spare. */
 #define ACC_POLICY_ID_MAX 64
