@@ -233,6 +233,14 @@ static void test_hash_known(void **state)
 	    acc_tlog_hash_from_base64("XcnaeacGWamtVZy3Ad7Zoqud jqtL0lgz+Nw7/RgQyg=", 44, &h, &err),
 	    ACC_EPARSE);
 	assert_int_equal(acc_tlog_hash_from_base64("ZG9uJ3QgY2FyZSAx", 16, &h, &err), ACC_EPARSE);
+	/* Bytes from 0x80 up are not base64 (libsodium 1.0.18 reads them as
+	 * '/': "\xc2\xa0" would decode like "//"). */
+	assert_int_equal(acc_tlog_hash_from_base64(
+	                     "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7\xc2\xa0RgQyg=", 44, &h, &err),
+	                 ACC_EPARSE);
+	assert_int_equal(acc_tlog_hash_from_base64(
+	                     "XcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQy\xff=", 44, &h, &err),
+	                 ACC_EPARSE);
 }
 
 /* Root at every size 0..1000: frontier, memtree, root_at and tree_load all

@@ -347,8 +347,7 @@ static void test_note_malformed(void **state)
 	    {"\x01" GO_TEXT "\n" PETER_SIG, ACC_EPARSE, 1, "control character"},
 	    {"\xff" GO_TEXT "\n" PETER_SIG, ACC_EPARSE, 1, "invalid UTF-8"},
 	    {GO_TEXT
-	     "\n" DASH
-	     "Bad Name "
+	     "\n" DASH "Bad Name "
 	     "x08go/ZJkuBS9UG/"
 	     "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
 	     ACC_EPARSE, 4, "base64"},
@@ -365,6 +364,11 @@ static void test_note_malformed(void **state)
 	    {"a\n\tb\n\n" DASH "k AAAAAAAA\n", ACC_EPARSE, 2, "control character"},
 	    {"a\n\xed\xa0\x80\n\n" DASH "k AAAAAAAA\n", ACC_EPARSE, 2, "UTF-8"},
 	    {"a\n\xc0\x80\n\n" DASH "k AAAAAAAA\n", ACC_EPARSE, 2, "UTF-8"},
+	    /* bytes >= 0x80 in base64 (libsodium 1.0.18 reads them as '/') */
+	    {"a\n\n" DASH "k AAAAAA\xc2\xa0\n", ACC_EPARSE, 3, "base64"},
+	    {"a\n\n" DASH "k AAAAAA\xc3\xa9\n", ACC_EPARSE, 3, "base64"},
+	    {"a\n\n" DASH "k AAAAAAAA=\n", ACC_EPARSE, 3, "base64"},
+	    {"a\n\n" DASH "k AAAAAA=A\n", ACC_EPARSE, 3, "base64"},
 	    {"", ACC_EPARSE, 0, "newline"},
 	    {"\n", ACC_EPARSE, 0, "blank line"},
 	};

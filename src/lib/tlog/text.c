@@ -159,13 +159,31 @@ acc_status acc__tlog_check_text(const char *s, size_t len, uint32_t first_line, 
 	return ACC_OK;
 }
 
+static int is_b64_char(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
 int acc__tlog_b64_decode(const char *s, size_t len, uint8_t *out, size_t max, size_t *outlen)
 {
 	size_t n = 0;
 	*outlen = 0;
-	/* The ORIGINAL variant insists on correct padding and zero trailing
-	 * bits; a NULL ignore set and a NULL end pointer make any other
-	 * character an error. */
+	/* The alphabet is checked here first: libsodium 1.0.18's
+	 * sodium_base642bin decodes every byte from 0x80 up as '/' (found by
+	 * fuzz_note). Padded form: a multiple of 4 characters, at most two
+	 * '=' and only at the end. */
+	if (len % 4 != 0)
+		return -1;
+	size_t pad = 0;
+	while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < len - pad; i++)
+		if (!is_b64_char((unsigned char)s[i]))
+			return -1;
+	/* The ORIGINAL variant then insists on correct padding and zero
+	 * trailing bits; a NULL ignore set and a NULL end pointer make any
+	 * other character an error. */
 	if (sodium_base642bin(out, max, s, len, NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL) !=
 	    0)
 		return -1;
