@@ -24,6 +24,7 @@
 #define ACC_LIMIT_PATTERN_DEPTH       64             /* nested '[' and '(' */
 #define ACC_LIMIT_PATTERN_COMPARISONS 10000          /* comparison expressions */
 #define ACC_LIMIT_PATTERN_SET         100000         /* constants in one IN (...) set */
+#define ACC_LIMIT_PATTERN_EVAL_DEPTH  1000           /* nested searches while evaluating */
 
 /* Access policy (accord/policy.h) */
 #define ACC_LIMIT_POLICY_RECIPIENTS 1000 /* identities in one recipients list */

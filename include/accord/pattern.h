@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "arena.h"
 #include "buf.h"
 #include "common.h"
@@ -246,6 +248,128 @@ ACC_API acc_status acc_pattern_format_comparison(const acc_pattern_comparison *c
 
 /* "=", "!=", ">", ..., "IN", "LIKE", ..., "EXISTS"; "?" for an unknown op. */
 ACC_API const char *acc_pattern_op_name(acc_pattern_op op);
+
+/* ---- evaluation (eval.c; docs/patterns.md, "Evaluation") ------------------- */
+
+/* A set of observations: STIX observed-data objects, each standing for
+ * number_observed observations between first_observed and last_observed,
+ * with the cyber-observable objects they saw. Two shapes, told apart per
+ * observed-data object (both versions of patterns evaluate against both):
+ *
+ *   STIX 2.0  observed-data with an embedded "objects" dictionary; its keys
+ *             are what *_ref and *_refs properties name.
+ *   STIX 2.1  observed-data whose "object_refs" name objects by id. Every
+ *             object with an "id" added to the same set (members of any
+ *             bundle, array, JSON Lines line or document added) is indexed
+ *             by id, so references resolve across the whole set; the
+ *             observation's own objects are the SCOs its object_refs name
+ *             (SDOs, SROs and meta objects named there are not SCOs and are
+ *             not matched).
+ *
+ * Every observed-data must have first_observed and last_observed (STIX
+ * timestamps, first <= last) and number_observed (an integer >= 1), else
+ * adding it fails with ACC_EINVALID naming the object. The set keeps its
+ * own references to the JSON values (json_incref); callers may drop theirs.
+ * Once built (no more adds) a set is immutable and may be read by many
+ * threads at once. */
+typedef struct acc_pattern_obsset acc_pattern_obsset;
+
+/* A new, empty set (*out); ACC_ENOMEM. Free with acc_pattern_obsset_free. */
+ACC_API acc_status acc_pattern_obsset_new(acc_pattern_obsset **out, acc_error *err) ACC_WUR;
+/* NULL allowed. */
+ACC_API void acc_pattern_obsset_free(acc_pattern_obsset *s);
+
+/* Add a JSON value: one STIX object, a bundle, or an array of objects and
+ * bundles. Objects of other types are indexed by id (2.1 references) and
+ * otherwise ignored. Observed-data objects referring by object_refs to ids
+ * not (yet) in the set are fine: references are resolved at evaluation,
+ * against everything added by then, and unresolved ones are ignored.
+ * On failure (ACC_EINVALID with err->path a JSON pointer into v,
+ * ACC_ELIMIT, ACC_ENOMEM) nothing of v was added. */
+ACC_API acc_status acc_pattern_obsset_add(acc_pattern_obsset *s, json_t *v, acc_error *err) ACC_WUR;
+
+/* Add a document: one JSON value as above, or JSON Lines (one value a line;
+ * blank lines skipped). Malformed JSON is ACC_EPARSE with err->line (the
+ * JSON Lines line, or the document's line) and err->column. All or nothing
+ * as for acc_pattern_obsset_add. */
+ACC_API acc_status acc_pattern_obsset_load(acc_pattern_obsset *s, const char *buf, size_t len,
+                                           acc_error *err) ACC_WUR;
+
+/* Observed-data objects in the set, in the order they were added. */
+ACC_API size_t acc_pattern_obsset_count(const acc_pattern_obsset *s);
+/* The i-th observed-data object (i < count); borrowed, valid while the set
+ * lives. */
+ACC_API const json_t *acc_pattern_obsset_get(const acc_pattern_obsset *s, size_t i);
+/* Its "id", or NULL when it has none (STIX 2.0 test data often omits it). */
+ACC_API const char *acc_pattern_obsset_id(const acc_pattern_obsset *s, size_t i);
+/* Its first_observed (parsed at add time). */
+ACC_API acc_time acc_pattern_obsset_first_observed(const acc_pattern_obsset *s, size_t i);
+
+/* A pattern prepared for evaluation: the AST plus what evaluation derives
+ * from the constants once (PCRE2 programs for MATCHES, LIKE programs, START
+ * and STOP times, the checks the OASIS matcher makes before it looks at any
+ * data). Immutable: many threads may evaluate one at once (each call has its
+ * own scratch). It borrows the acc_pattern, which must outlive it. */
+typedef struct acc_pattern_compiled acc_pattern_compiled;
+
+/* Prepare p. ACC_EINVALID (err at the offending constant or qualifier) when
+ * the pattern cannot be evaluated whatever the data: a MATCHES expression
+ * that is not valid PCRE2, an IN set whose constants are not of one type,
+ * WITHIN 0 SECONDS, REPEATS 0 TIMES, a STIX 2.0 START/STOP string that is
+ * not a timestamp, an ISSUBSET/ISSUPERSET constant that is not an IPv4 or
+ * IPv6 address or CIDR block. acc_pattern_check is NOT required first (the
+ * evaluator accepts toy names like "x:y"). ACC_ENOMEM. */
+ACC_API acc_status acc_pattern_compile(const acc_pattern *p, acc_pattern_compiled **out,
+                                       acc_error *err) ACC_WUR;
+/* NULL allowed. */
+ACC_API void acc_pattern_compiled_free(acc_pattern_compiled *c);
+/* The AST it was made from. */
+ACC_API const acc_pattern *acc_pattern_compiled_pattern(const acc_pattern_compiled *c);
+
+typedef struct acc_pattern_eval_options {
+	/* Upper bound on the search for a binding of observations to the
+	 * pattern's observation expressions (AND, FOLLOWEDBY, REPEATS can make
+	 * it exponential): steps tried before giving up with ACC_ELIMIT.
+	 * 0 = the default, ACC_PATTERN_EVAL_STEPS. */
+	uint64_t max_steps;
+} acc_pattern_eval_options;
+
+#define ACC_PATTERN_EVAL_STEPS 10000000u /* default max_steps */
+
+/* What an evaluation found. */
+typedef struct acc_pattern_result {
+	int matched;      /* 1 if the pattern matched, else 0 */
+	size_t n_obs;     /* observed-data objects of one satisfying binding */
+	size_t *obs;      /* their indexes in the set, ascending, no duplicates;
+	                   * acc_malloc'd, NULL when n_obs is 0 */
+} acc_pattern_result;
+
+/* Release r->obs and zero *r. NULL allowed. */
+ACC_API void acc_pattern_result_free(acc_pattern_result *r);
+
+/* Evaluate c against every observation in s: does some binding of
+ * observations to the pattern's observation expressions satisfy it (STIX 2.1
+ * section 9 / 2.0 Part 5 semantics; docs/patterns.md, "Evaluation")? On
+ * ACC_OK *result says whether and which observed-data objects; the caller
+ * frees it with acc_pattern_result_free. Errors (result zeroed):
+ * ACC_EINVALID where the OASIS matcher refuses to evaluate because of the
+ * data (a timestamp constant compared with a string that is not a
+ * timestamp, a *_ref that is not a string, a *_refs that is not a list of
+ * strings, a *_hex or *_bin property that does not decode), with err->path
+ * naming the observed-data object; ACC_ELIMIT past opts->max_steps or
+ * ACC_LIMIT_PATTERN_EVAL_DEPTH; ACC_ENOMEM. opts may be NULL. Does not
+ * block; the set and c are only read. */
+ACC_API acc_status acc_pattern_eval(const acc_pattern_compiled *c, const acc_pattern_obsset *s,
+                                    const acc_pattern_eval_options *opts,
+                                    acc_pattern_result *result, acc_error *err) ACC_WUR;
+
+/* Parse, compile and evaluate text in one call (a temporary arena):
+ * ACC_EPARSE/ACC_ELIMIT from the parser, then as acc_pattern_compile and
+ * acc_pattern_eval. For tests and one-off use; loops should compile once. */
+ACC_API acc_status acc_pattern_match_text(const char *text, size_t len, int stix_version,
+                                          const acc_pattern_obsset *s,
+                                          const acc_pattern_eval_options *opts,
+                                          acc_pattern_result *result, acc_error *err) ACC_WUR;
 
 #ifdef __cplusplus
 }
