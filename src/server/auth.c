@@ -15,8 +15,9 @@
  * could test guesses against. Keys are compared with sodium_memcmp.
  *
  * Back-off: failures are counted per client address and per member name;
- * from the 4th consecutive failure a key is refused without verification
- * (429 with Retry-After) for 1 s, doubling up to 60 s; counts are forgotten
+ * past 10 failures from one address, or 5 for one member name, that key is
+ * refused without verification (429 with Retry-After) for 1 s after each
+ * further failure, doubling up to 60 s; counts are forgotten
  * 15 minutes after the last failure or at a success. A request that proves
  * the secret through the cache is never throttled, so an attacker failing
  * on purpose cannot lock out a member whose clients are already connected.
@@ -33,7 +34,10 @@
 #include "server.h"
 
 #define BACKOFF_SLOTS 4096
-#define BACKOFF_FREE_FAILURES 3
+/* Failures allowed before back-off: per client address more (NAT, proxies)
+ * than per member name. */
+#define BACKOFF_FREE_CLIENT 10
+#define BACKOFF_FREE_MEMBER 5
 #define BACKOFF_MAX_MS 60000
 #define BACKOFF_FORGET_MS (15 * 60 * 1000)
 
@@ -188,7 +192,7 @@ static int64_t backoff_wait(acc_auth *au, const uint8_t id[16], int64_t now)
 	return e->until_ms > now ? e->until_ms - now : 0;
 }
 
-static void backoff_fail(acc_auth *au, const uint8_t id[16], int64_t now)
+static void backoff_fail(acc_auth *au, const uint8_t id[16], unsigned free_failures, int64_t now)
 {
 	backoff_entry *e = backoff_slot(au, id);
 	if (!e->used || memcmp(e->id, id, 16) != 0 || now - e->last_ms > BACKOFF_FORGET_MS) {
@@ -198,8 +202,8 @@ static void backoff_fail(acc_auth *au, const uint8_t id[16], int64_t now)
 	}
 	e->failures++;
 	e->last_ms = now;
-	if (e->failures > BACKOFF_FREE_FAILURES) {
-		unsigned shift = e->failures - BACKOFF_FREE_FAILURES - 1;
+	if (e->failures > free_failures) {
+		unsigned shift = e->failures - free_failures - 1;
 		int64_t wait = shift >= 6 ? BACKOFF_MAX_MS : (int64_t)1000 << shift;
 		if (wait > BACKOFF_MAX_MS)
 			wait = BACKOFF_MAX_MS;
@@ -249,7 +253,7 @@ acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
 		pthread_mutex_lock(&au->lock);
 		int64_t w = backoff_wait(au, cid, now);
 		if (!w)
-			backoff_fail(au, cid, now);
+			backoff_fail(au, cid, BACKOFF_FREE_CLIENT, now);
 		pthread_mutex_unlock(&au->lock);
 		*retry_after = (unsigned)((w + 999) / 1000);
 		return w ? ACC_AUTH_THROTTLED : ACC_AUTH_DENIED;
@@ -288,8 +292,8 @@ acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
 	if (!good || !exists) {
 		pthread_mutex_lock(&au->lock);
 		now = now_ms();
-		backoff_fail(au, cid, now);
-		backoff_fail(au, mid, now);
+		backoff_fail(au, cid, BACKOFF_FREE_CLIENT, now);
+		backoff_fail(au, mid, BACKOFF_FREE_MEMBER, now);
 		pthread_mutex_unlock(&au->lock);
 		return ACC_AUTH_DENIED;
 	}

@@ -39,6 +39,7 @@ void acc_http_response_init(acc_http_response *rs)
 static const char *status_title(unsigned status)
 {
 	switch (status) {
+	case 308: return "Permanent Redirect";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
 	case 403: return "Forbidden";
