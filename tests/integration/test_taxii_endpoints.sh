@@ -7,15 +7,15 @@
 node_init
 ALICE=$(member alice)
 ALICE_ID=$(member_identity alice)
-"$ACCORD" grant --dir "$NODE" alice shared --read --write 2>/dev/null
+"$ACCORD" grant --dir "$NODE" alice shared --read --write >/dev/null 2>&1
 READER=$(member reader)
-"$ACCORD" grant --dir "$NODE" reader shared --read 2>/dev/null
+"$ACCORD" grant --dir "$NODE" reader shared --read >/dev/null 2>&1
 NOBODY=$(member nobody)
 FRESH=$(member fresh)
-"$ACCORD" root add --dir "$NODE" small --title "Small" --max-content-length 1024 2>/dev/null
+"$ACCORD" root add --dir "$NODE" small --title "Small" --max-content-length 1024 >/dev/null 2>&1
 SMALL=$(uuid)
-"$ACCORD" collection add --dir "$NODE" small --title "Small" --id "$SMALL" 2>/dev/null
-"$ACCORD" grant --dir "$NODE" admin "$SMALL" --read --write 2>/dev/null
+"$ACCORD" collection add --dir "$NODE" small --title "Small" --id "$SMALL" >/dev/null 2>&1
+"$ACCORD" grant --dir "$NODE" admin "$SMALL" --read --write >/dev/null 2>&1
 serve_start
 A=admin:$ADMIN
 C=$R/collections/$COLL
