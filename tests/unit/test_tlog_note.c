@@ -885,6 +885,11 @@ static void test_entry(void **state)
 	assert_int_equal(acc_tlog_entry_leaf_hash(&e, &h, &err), ACC_OK);
 	acc_tlog_hash_leaf(want, strlen(want), &h2);
 	assert_memory_equal(&h, &h2, 32);
+	/* Known answer (Python: hashlib.sha256(b"\x00" + entry).hexdigest()),
+	 * as docs/internals/tlog.md shows it. */
+	char hex[65];
+	sodium_bin2hex(hex, sizeof(hex), h.b, 32);
+	assert_string_equal(hex, "89e4faf1ddf7ce3096db68512d2deeb12b157bdaeff95d1f1bd22e5ba9ef309c");
 	/* JCS string rules: non-ASCII stays UTF-8, controls are escaped. */
 	e.member = "caf\xc3\xa9 \"x\"\x1f";
 	e.action = "member-remove";
