@@ -16,5 +16,6 @@
 #include "pattern.h"
 #include "policy.h"
 #include "store.h"
+#include "tlog.h"
 
 #endif
