@@ -37,11 +37,11 @@ extern "C" {
 /* ---- caps (client-controlled sizes) ----------------------------------------
  * A note is what a peer or a witness sends us: every part of it is bounded
  * before anything is decoded or verified. */
-#define ACC_LIMIT_TLOG_NOTE        (256u * 1024) /* one signed note, bytes */
-#define ACC_LIMIT_TLOG_LINE        8192          /* one line of a note, bytes without "\n" */
-#define ACC_LIMIT_TLOG_SIGNATURES  100           /* signature lines per note (spec: >= 16) */
-#define ACC_LIMIT_TLOG_NAME        256           /* key name / origin, bytes */
-#define ACC_LIMIT_TLOG_ENTRY_FIELD 1024          /* collection, member, date_added of an entry */
+#define ACC_LIMIT_TLOG_NOTE        262144u /* one signed note, bytes (256 KiB) */
+#define ACC_LIMIT_TLOG_LINE        8192    /* one line of a note, bytes without "\n" */
+#define ACC_LIMIT_TLOG_SIGNATURES  100     /* signature lines per note (spec: >= 16) */
+#define ACC_LIMIT_TLOG_NAME        256     /* key name / origin, bytes */
+#define ACC_LIMIT_TLOG_ENTRY_FIELD 1024    /* collection, member, date_added of an entry */
 
 /* ---- hashes ----------------------------------------------------------------- */
 
@@ -353,7 +353,10 @@ typedef struct acc_tlog_witness_request {
  * witness at timestamp to out; *cp (optional) receives the checkpoint, a view
  * into req->note. Otherwise returns ACC_EPARSE/ACC_ECRYPTO/ACC_EINVALID with
  * the verdict and the reason in err, and out is unchanged. A split view also
- * fills *cp so that the caller can keep both signed checkpoints as evidence. */
+ * fills *cp so that the caller can keep both signed checkpoints as evidence.
+ * ACC_EINVAL / ACC_ELIMIT / ACC_ENOMEM (bad arguments, an over-long proof, no
+ * memory) leave the verdict at ACC_TLOG_BAD_CHECKPOINT: not cosigned. Store
+ * the new state only after ACC_OK, with the cosignature. Does not block. */
 ACC_API acc_status acc_tlog_witness_cosign(const acc_tlog_witness_state *state,
                                            const acc_tlog_witness_request *req,
                                            const acc_tlog_key *witness, uint64_t timestamp,

@@ -58,7 +58,7 @@ acc_status acc_tlog_entry_canonical(const acc_tlog_entry *e, acc_buf *out, acc_e
 
 	static const char hexdig[] = "0123456789abcdef";
 	char hex[65];
-	for (int i = 0; i < 32; i++) {
+	for (size_t i = 0; i < 32; i++) {
 		hex[2 * i] = hexdig[e->object_sha256[i] >> 4];
 		hex[2 * i + 1] = hexdig[e->object_sha256[i] & 15];
 	}

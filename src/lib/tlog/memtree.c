@@ -66,10 +66,10 @@ static acc_status reserve(acc_tlog_memtree *m, unsigned k, uint64_t index)
 		return ACC_OK;
 	if (lv->nchunks == lv->cap) {
 		size_t cap = lv->cap ? lv->cap * 2 : 4;
-		acc_tlog_hash **c = acc_realloc(lv->chunks, cap * sizeof(*c));
+		acc_tlog_hash **c = acc_realloc(lv->chunks, cap * sizeof(acc_tlog_hash *));
 		if (!c)
 			return ACC_ENOMEM;
-		m->bytes += (cap - lv->cap) * sizeof(*c);
+		m->bytes += (cap - lv->cap) * sizeof(acc_tlog_hash *);
 		lv->chunks = c;
 		lv->cap = cap;
 	}

@@ -23,7 +23,7 @@ acc_status acc__tlog_fail(acc_error *err, acc_status code, uint32_t line, uint32
 	char msg[ACC_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (line)
 		acc_error_set(err, code, NULL, "line %u: %s", (unsigned)line, msg);

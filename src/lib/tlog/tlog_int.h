@@ -18,7 +18,7 @@
 #define ACC__TLOG_DASH     "\xe2\x80\x94 "
 #define ACC__TLOG_DASH_LEN 4
 /* Largest payload a signature line can carry within ACC_LIMIT_TLOG_LINE. */
-#define ACC__TLOG_SIG_MAX ((ACC_LIMIT_TLOG_LINE / 4) * 3)
+#define ACC__TLOG_SIG_MAX ((size_t)(ACC_LIMIT_TLOG_LINE / 4) * 3)
 
 /* Fill err with code, "line L: " + message (when line > 0), and the place
  * (line/column 1-based, 0 unknown; offset SIZE_MAX unknown). Returns code. */
