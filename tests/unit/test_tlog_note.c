@@ -183,7 +183,7 @@ static void test_go_interop(void **state)
 	/* Go's "invalid signature" case: a known key whose signature fails
 	 * refuses the whole note, naming the key and line. */
 	char bad[512];
-	snprintf(bad, sizeof(bad), "%s\n%.*sABCD%s", GO_TEXT, 60, PETER_SIG, PETER_SIG + 60);
+	snprintf(bad, sizeof(bad), "%s\n%.*sABCD%s", GO_TEXT, 60, PETER_SIG, &PETER_SIG[60]);
 	assert_int_equal(acc_tlog_note_open(bad, strlen(bad), vs, 2, n, &err), ACC_ECRYPTO);
 	assert_non_null(strstr(err.msg, "PeterNeumann+c74f20a3"));
 	assert_int_equal(err.line, 4);
@@ -889,7 +889,8 @@ static void test_entry(void **state)
 	 * as docs/internals/tlog.md shows it. */
 	char hex[65];
 	sodium_bin2hex(hex, sizeof(hex), h.b, 32);
-	assert_string_equal(hex, "89e4faf1ddf7ce3096db68512d2deeb12b157bdaeff95d1f1bd22e5ba9ef309c");
+	assert_string_equal(hex,
+	                    "89e4faf1ddf7ce3096db68512d2deeb12b157bdaeff95d1f1bd22e5ba9ef309c");
 	/* JCS string rules: non-ASCII stays UTF-8, controls are escaped. */
 	e.member = "caf\xc3\xa9 \"x\"\x1f";
 	e.action = "member-remove";
