@@ -15,6 +15,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@
 #define ID_B "identity--bbbbbbbb-0000-4000-8000-000000000002"
 #define ID_C "identity--cccccccc-0000-4000-8000-000000000003"
 
-/* ---- fixture ------------------------------------------------------------------ */
+/* ---- fixture ------------------------------------------------------------- */
 
 struct fx {
 	char dir[64];
@@ -79,7 +80,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* ---- helpers ------------------------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------- */
 
 static acc_time ts(const char *s)
 {
@@ -236,7 +237,7 @@ static const char *run_summary(acc_store *s, const acc_store_query *q)
 	return out;
 }
 
-/* ---- api roots and collections ---------------------------------------------------------- */
+/* ---- api roots and collections ------------------------------------------- */
 
 static int root_count_cb(void *ctx, const acc_store_root *r)
 {
@@ -327,7 +328,7 @@ static void test_roots_collections(void **state)
 	assert_int_equal(n, 2);
 }
 
-/* ---- members and grants ------------------------------------------------------------------ */
+/* ---- members and grants -------------------------------------------------- */
 
 static int member_cb(void *ctx, const acc_store_member *m)
 {
@@ -415,7 +416,7 @@ static void test_members_grants(void **state)
 	assert_string_equal(names, "alice- bob+ carol+ ");
 }
 
-/* ---- put and filters ---------------------------------------------------------------------- */
+/* ---- put and filters ----------------------------------------------------- */
 
 static void test_put_query_filters(void **state)
 {
@@ -461,6 +462,14 @@ static void test_put_query_filters(void **state)
 	assert_int_equal(info.last_seq, rs.r[11].seq);
 	int64_t added5 = rs.r[5].added_us;
 	rows_free(&rs);
+
+	/* The largest limit: no overflow in "one more row". */
+	q.limit = SIZE_MAX;
+	query_ok(s, &q, &rs, &info);
+	assert_int_equal(rs.n, 12);
+	assert_int_equal(info.more, 0);
+	rows_free(&rs);
+	q.limit = 100;
 
 	/* Manifest: no json. */
 	q.with_json = 0;
@@ -587,7 +596,7 @@ static void test_put_query_filters(void **state)
 	rows_free(&rs);
 }
 
-/* ---- paging 10,000 objects that share one date_added ---------------------------------------- */
+/* ---- paging 10,000 objects that share one date_added --------------------- */
 
 static void test_paging_same_date(void **state)
 {
@@ -695,8 +704,7 @@ static void test_paging_same_date(void **state)
 	    "indicator--00000000-0000-4000-8000-000000000000@2023-01-01T00:00:00.000Z");
 }
 
-/* ---- match[version] ---------------------------------------------------------------------------
- */
+/* ---- match[version] ------------------------------------------------------ */
 
 #define VX "indicator--11111111-0000-4000-8000-000000000000"
 #define VY "indicator--22222222-0000-4000-8000-000000000000"
@@ -783,8 +791,7 @@ static void test_version_match(void **state)
 	rows_free(&rs);
 }
 
-/* ---- the spec_version default
- * --------------------------------------------------------------------- */
+/* ---- the spec_version default -------------------------------------------- */
 
 #define SM "malware--33333333-0000-4000-8000-000000000000"
 #define SO "malware--44444444-0000-4000-8000-000000000000"
@@ -874,8 +881,7 @@ static void test_spec_version(void **state)
 	rows_free(&rs);
 }
 
-/* ---- access
- * ------------------------------------------------------------------------------------------ */
+/* ---- access -------------------------------------------------------------- */
 
 static void test_access_matrix(void **state)
 {
@@ -983,8 +989,7 @@ static void test_access_matrix(void **state)
 	assert_int_equal(pages, 3);
 }
 
-/* ---- duplicates
- * ------------------------------------------------------------------------------------------ */
+/* ---- duplicates ---------------------------------------------------------- */
 
 static void test_duplicates(void **state)
 {
@@ -1036,9 +1041,7 @@ static void test_duplicates(void **state)
 	rows_free(&rs);
 }
 
-/* ---- delete
- * ------------------------------------------------------------------------------------------------
- */
+/* ---- delete -------------------------------------------------------------- */
 
 static void test_delete(void **state)
 {
@@ -1115,8 +1118,7 @@ static void test_delete(void **state)
 	assert_int_equal(acc_store_check(s, &err), ACC_OK);
 }
 
-/* ---- transactions
- * ------------------------------------------------------------------------------------------ */
+/* ---- transactions -------------------------------------------------------- */
 
 static void test_transactions(void **state)
 {
@@ -1188,9 +1190,93 @@ static void test_reentry(void **state)
 	assert_int_equal(acc_store_root_get(s, "default", &r, &err), ACC_OK);
 }
 
-/* ---- statuses
- * ------------------------------------------------------------------------------------------------
- */
+/* ---- several handles ------------------------------------------------------ */
+
+struct writer {
+	const char *path;
+	int which;
+	acc_status st;
+};
+
+static void *writer_main(void *arg)
+{
+	struct writer *w = arg;
+	acc_store *s;
+	acc_error err;
+	w->st = acc_store_open_sqlite(w->path, &s, &err);
+	if (w->st)
+		return NULL;
+	for (int b = 0; b < 10 && w->st == ACC_OK; b++) {
+		if ((w->st = acc_store_begin(s, &err)) != ACC_OK)
+			break;
+		for (int i = 0; i < 50 && w->st == ACC_OK; i++) {
+			char id[80], json[200];
+			snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%06d%06d",
+			         w->which, b * 50 + i);
+			snprintf(json, sizeof(json), "{\"id\":\"%s\"}", id);
+			acc_store_object o;
+			memset(&o, 0, sizeof(o));
+			o.collection_id = C1;
+			o.id = id;
+			o.type = "indicator";
+			o.spec_version = "2.1";
+			o.version_from_date_added = 1;
+			o.json = json;
+			o.tlp = ACC_TLP_GREEN;
+			w->st = acc_store_object_put(s, &o, NULL, NULL, &err);
+		}
+		if (w->st == ACC_OK)
+			w->st = acc_store_commit(s, &err);
+		else
+			acc_store_rollback(s);
+	}
+	acc_store_close(s);
+	return NULL;
+}
+
+/* Two handles (one per thread) write the same database: the write lock
+ * serialises them, date_added stays strictly increasing in seq order, and
+ * nothing is lost. A reader never sees another handle's uncommitted rows. */
+static void test_handles(void **state)
+{
+	struct fx *f = *state;
+	acc_store *s = f->s;
+	acc_error err;
+	base_setup(s);
+
+	acc_store *other;
+	assert_int_equal(acc_store_open_sqlite(f->path, &other, &err), ACC_OK);
+	assert_int_equal(acc_store_begin(other, &err), ACC_OK);
+	struct obj a = {.id = VX, .type = "indicator", .modified = "2024-01-01T00:00:00Z"};
+	put_ok(other, &a);
+	acc_store_query q = {.collection_id = C1, .limit = 10, .who = &admin};
+	assert_string_equal(run_summary(s, &q), "");
+	assert_int_equal(acc_store_commit(other, &err), ACC_OK);
+	assert_string_equal(run_summary(s, &q), VX "@2024-01-01T00:00:00.000Z");
+	acc_store_close(other);
+
+	pthread_t t[2];
+	struct writer w[2] = {{f->path, 1, ACC_OK}, {f->path, 2, ACC_OK}};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, writer_main, &w[i]), 0);
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].st, ACC_OK);
+	}
+	acc_store_query all = {.collection_id = C1, .limit = 2000, .who = &admin};
+	struct rows rs = {0};
+	acc_store_page_info info;
+	query_ok(s, &all, &rs, &info);
+	assert_int_equal(rs.n, 1001);
+	for (size_t i = 1; i < rs.n; i++) {
+		assert_true(rs.r[i].seq > rs.r[i - 1].seq);
+		assert_true(rs.r[i].added_us > rs.r[i - 1].added_us);
+	}
+	rows_free(&rs);
+	assert_int_equal(acc_store_check(s, &err), ACC_OK);
+}
+
+/* ---- statuses ------------------------------------------------------------ */
 
 static void test_statuses(void **state)
 {
@@ -1265,8 +1351,7 @@ static void test_statuses(void **state)
 	assert_int_equal(acc_store_status_get(s, "default", st.id, &got, &err), ACC_ENOTFOUND);
 }
 
-/* ---- settings, reopen, integrity
- * --------------------------------------------------------------------------- */
+/* ---- settings, reopen, integrity ----------------------------------------- */
 
 static void test_settings(void **state)
 {
@@ -1410,8 +1495,7 @@ static void test_invalid_args(void **state)
 	acc_store_close(NULL);
 }
 
-/* ---- query plans
- * --------------------------------------------------------------------------------------------- */
+/* ---- query plans --------------------------------------------------------- */
 
 /* Every query shape must walk an index: no full scan of objects, and a
  * sort only where the rows are one object's versions (match[id]). When
@@ -1535,8 +1619,7 @@ static void test_query_plans(void **state)
 	acc_buf_free(&all);
 }
 
-/* ---- allocation failures
- * --------------------------------------------------------------------------------------- */
+/* ---- allocation failures ------------------------------------------------- */
 
 struct alloc_ctx {
 	char path[256];
@@ -1639,6 +1722,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_handles, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),

@@ -47,7 +47,7 @@ void acc__store_us_time(int64_t us, acc_time *out)
 	out->digits = 6;
 }
 
-/* ---- entry and exit ---------------------------------------------------------- */
+/* ---- entry and exit ------------------------------------------------------ */
 
 /* Start a public call: refuse re-entry, clear err, reset the arena. */
 static acc_status enter(acc_store *s, acc_error *err)
@@ -69,7 +69,7 @@ static acc_status leave(acc_store *s, acc_status st)
 	return st;
 }
 
-/* ---- argument checks ------------------------------------------------------------- */
+/* ---- argument checks ----------------------------------------------------- */
 
 static int time_ok(const acc_time *t)
 {
@@ -127,7 +127,7 @@ static acc_status check_query(const acc_store_query *q, acc_error *err)
 	return ACC_OK;
 }
 
-/* ---- opening, closing, transactions ------------------------------------------------- */
+/* ---- opening, closing, transactions -------------------------------------- */
 
 void acc_store_close(acc_store *s)
 {
@@ -158,7 +158,7 @@ void acc_store_rollback(acc_store *s)
 	s->ops->rollback(s);
 }
 
-/* ---- api roots and collections -------------------------------------------------------- */
+/* ---- api roots and collections ------------------------------------------- */
 
 acc_status acc_store_root_add(acc_store *s, const acc_store_root *r, acc_error *err)
 {
@@ -245,7 +245,7 @@ acc_status acc_store_collection_list(acc_store *s, const char *root, acc_store_c
 	return leave(s, s->ops->collection_list(s, root, cb, ctx, err));
 }
 
-/* ---- members and permissions ------------------------------------------------------------- */
+/* ---- members and permissions --------------------------------------------- */
 
 acc_status acc_store_member_add(acc_store *s, const acc_store_member *m, acc_error *err)
 {
@@ -339,7 +339,7 @@ acc_status acc_store_perms(acc_store *s, const char *member, const char *collect
 	return leave(s, s->ops->perms(s, member, collection_id, perms, err));
 }
 
-/* ---- objects --------------------------------------------------------------------------- */
+/* ---- objects ------------------------------------------------------------- */
 
 acc_status acc_store_object_put(acc_store *s, acc_store_object *o, const acc_time *restore_date,
                                 int *duplicate, acc_error *err)
@@ -444,7 +444,7 @@ acc_status acc_store_object_delete(acc_store *s, const acc_store_query *q, size_
 	return leave(s, st);
 }
 
-/* ---- status resources ---------------------------------------------------------------------- */
+/* ---- status resources ---------------------------------------------------- */
 
 static int entries_ok(const acc_store_status_entry *e, size_t n)
 {
@@ -502,8 +502,7 @@ acc_status acc_store_status_expire(acc_store *s, const acc_time *before, acc_err
 	return leave(s, s->ops->status_expire(s, before, err));
 }
 
-/* ---- settings -----------------------------------------------------------------------------------
- */
+/* ---- settings ------------------------------------------------------------ */
 
 static int reserved_key(const char *key)
 {
@@ -537,8 +536,7 @@ acc_status acc_store_setting_set(acc_store *s, const char *key, const char *valu
 	return leave(s, s->ops->setting_set(s, key, value, err));
 }
 
-/* ---- integrity ----------------------------------------------------------------------------------
- */
+/* ---- integrity ----------------------------------------------------------- */
 
 acc_status acc_store_check(acc_store *s, acc_error *err)
 {
