@@ -20,7 +20,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -1276,6 +1278,81 @@ static void test_handles(void **state)
 	assert_int_equal(acc_store_check(s, &err), ACC_OK);
 }
 
+/* ---- kill -9 ---------------------------------------------------------------- */
+
+/* A child commits batches and reports each committed batch on a pipe only
+ * after acc_store_commit returned (the server's 202); the parent kills it
+ * with SIGKILL mid-stream. Every reported object must be there after
+ * reopening, and the integrity check must pass. */
+static void test_kill9(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	base_setup(f->s);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		acc_store *s;
+		if (acc_store_open_sqlite(f->path, &s, &err) != ACC_OK)
+			_exit(3);
+		for (int b = 0;; b++) {
+			if (acc_store_begin(s, &err) != ACC_OK)
+				_exit(4);
+			for (int i = 0; i < 20; i++) {
+				char id[80], json[200];
+				snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d",
+				         b * 20 + i);
+				snprintf(json, sizeof(json), "{\"id\":\"%s\",\"n\":%d}", id, b);
+				acc_store_object o;
+				memset(&o, 0, sizeof(o));
+				o.collection_id = C1;
+				o.id = id;
+				o.type = "indicator";
+				o.spec_version = "2.1";
+				o.version_from_date_added = 1;
+				o.json = json;
+				o.tlp = ACC_TLP_GREEN;
+				if (acc_store_object_put(s, &o, NULL, NULL, &err) != ACC_OK)
+					_exit(5);
+			}
+			if (acc_store_commit(s, &err) != ACC_OK)
+				_exit(6);
+			int32_t acked = (b + 1) * 20;
+			if (write(fds[1], &acked, sizeof(acked)) != (ssize_t)sizeof(acked))
+				_exit(7);
+		}
+	}
+	close(fds[1]);
+	int32_t acked = 0, v;
+	while (acked < 400 && read(fds[0], &v, sizeof(v)) == (ssize_t)sizeof(v))
+		acked = v;
+	kill(pid, SIGKILL);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	while (read(fds[0], &v, sizeof(v)) == (ssize_t)sizeof(v))
+		acked = v;
+	close(fds[0]);
+	assert_true(WIFSIGNALED(status));
+	assert_true(acked >= 400);
+
+	acc_store_close(f->s);
+	assert_int_equal(acc_store_open_sqlite(f->path, &f->s, &err), ACC_OK);
+	assert_int_equal(acc_store_check(f->s, &err), ACC_OK);
+	for (int32_t i = 0; i < acked; i++) {
+		char id[80];
+		snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d", (int)i);
+		const char *ids[] = {id, NULL};
+		acc_store_query q = {.collection_id = C1, .limit = 2, .who = &admin, .ids = ids};
+		acc_store_page_info info;
+		assert_int_equal(acc_store_object_query(f->s, &q, NULL, NULL, &info, &err), ACC_OK);
+		if (info.count != 1)
+			fail_msg("acknowledged object %d is missing", (int)i);
+	}
+}
+
 /* ---- statuses ------------------------------------------------------------ */
 
 static void test_statuses(void **state)
@@ -1723,6 +1800,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_handles, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_kill9, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_statuses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_settings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
