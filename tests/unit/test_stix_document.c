@@ -137,12 +137,70 @@ static void test_truncated_bundle_reports_after_good_members(void **state)
 	free(doc);
 }
 
+static const char *const IDENT =
+	"{\"type\":\"identity\",\"spec_version\":\"2.1\",\"id\":\"identity--"
+	"00000000-0000-4000-8000-000000000001\",\"created\":\"2020-01-01T00:00:00.000Z\","
+	"\"modified\":\"2020-01-01T00:00:00.000Z\",\"name\":\"n\"}";
+
+static const acc_stix_problem *only_problem(acc_stix_report *r)
+{
+	assert_int_equal(acc_stix_report_count(r), 1);
+	return acc_stix_report_get(r, 0);
+}
+
+static void test_document_edges(void **state)
+{
+	(void)state;
+	char doc[4096];
+	/* a pretty-printed bundle is one document, not JSON Lines */
+	snprintf(doc, sizeof(doc),
+		 "{\n  \"type\": \"bundle\",\n  \"id\": \"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
+		 "\n  \"objects\": [\n    %s,\n    %s\n  ]\n}\n",
+		 IDENT, IDENT);
+	acc_stix_report *r = run(doc, 1);
+	const acc_stix_problem *p = only_problem(r);
+	assert_string_equal(p->pointer, "/objects/1/id"); /* duplicate version */
+	assert_int_equal(p->line, 0);
+	assert_int_equal(acc_stix_report_objects(r), 2);
+	acc_stix_report_free(r);
+
+	/* content after the document (on its line: a further line would make
+	 * it JSON Lines) */
+	snprintf(doc, sizeof(doc), "%s ]\n", IDENT);
+	r = run(doc, 1);
+	p = only_problem(r);
+	assert_string_equal(p->pointer, "");
+	assert_non_null(strstr(p->message, "unexpected content after the JSON document"));
+	acc_stix_report_free(r);
+
+	/* JSON Lines whose second line is a bundle: members carry that line */
+	snprintf(doc, sizeof(doc),
+		 "%s\n{\"type\":\"bundle\",\"id\":\"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d\","
+		 "\"objects\":[%s,%s]}\n",
+		 IDENT, IDENT, IDENT);
+	r = run(doc, 2);
+	p = only_problem(r);
+	assert_string_equal(p->pointer, "/objects/1/id");
+	assert_int_equal(p->line, 2);
+	assert_int_equal(acc_stix_report_objects(r), 3);
+	acc_stix_report_free(r);
+
+	/* an array with a missing element */
+	snprintf(doc, sizeof(doc), "[%s,,%s]", IDENT, IDENT);
+	r = run(doc, 1);
+	p = only_problem(r);
+	assert_string_equal(p->pointer, "/1");
+	assert_non_null(strstr(p->message, "expected a value in the array"));
+	acc_stix_report_free(r);
+}
+
 int main(void)
 {
 	acc_alloc_init_json();
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shapes_threads_agree),
 		cmocka_unit_test(test_truncated_bundle_reports_after_good_members),
+		cmocka_unit_test(test_document_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,7 @@
 
 #include "accord/alloc.h"
 #include "accord/json.h"
+#include "json_int.h"
 #include "accord/limits.h"
 #include "core/alloc_int.h"
 
@@ -298,37 +299,13 @@ done:
 
 /* ---- loading ------------------------------------------------------------- */
 
-acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *err)
+/* Parse buf[0..len) with jansson, given the structural scan's verdict (sst,
+ * scan_err) and the end of the value it found. */
+static acc_status load_scanned(const char *buf, size_t len, acc_status sst,
+                               const acc_error *scan_err, size_t end, json_t **out,
+                               acc_error *err)
 {
-	size_t end;
-	acc_error scan_err;
 	json_error_t je;
-
-	*out = NULL;
-	acc_error_clear(err);
-	if (!buf && len)
-		return acc_error_set(err, ACC_EINVAL, NULL, "NULL buffer with a non-zero length");
-	if (!buf)
-		buf = "";
-	if ((unsigned long long)len > ACC_LIMIT_JSON_DOCUMENT) {
-		acc_error_set(err, ACC_ELIMIT, NULL,
-		              "JSON document of %zu bytes exceeds the %llu-byte limit "
-		              "(ACC_LIMIT_JSON_DOCUMENT)",
-		              len, (unsigned long long)ACC_LIMIT_JSON_DOCUMENT);
-		if (err)
-			err->offset = (size_t)ACC_LIMIT_JSON_DOCUMENT;
-		return ACC_ELIMIT;
-	}
-	acc_alloc_init_json();
-
-	/* Depth first, without recursion: a deep input never reaches jansson. */
-	acc_status sst = acc_json_value_end(buf, len, &end, &scan_err);
-	if (sst == ACC_ELIMIT) {
-		if (err)
-			*err = scan_err;
-		return sst;
-	}
-
 	unsigned long failed_before = acc__alloc_thread_failures();
 	json_t *v =
 	    json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
@@ -370,7 +347,7 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 		 * does not, and decides. */
 		json_decref(v);
 		if (err)
-			*err = scan_err;
+			*err = *scan_err;
 		return sst;
 	}
 	for (size_t i = end; i < len; i++) {
@@ -385,6 +362,56 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 	}
 	*out = v;
 	return ACC_OK;
+}
+
+static acc_status load_check_args(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	*out = NULL;
+	acc_error_clear(err);
+	if (!buf && len)
+		return acc_error_set(err, ACC_EINVAL, NULL, "NULL buffer with a non-zero length");
+	if ((unsigned long long)len > ACC_LIMIT_JSON_DOCUMENT) {
+		acc_error_set(err, ACC_ELIMIT, NULL,
+		              "JSON document of %zu bytes exceeds the %llu-byte limit "
+		              "(ACC_LIMIT_JSON_DOCUMENT)",
+		              len, (unsigned long long)ACC_LIMIT_JSON_DOCUMENT);
+		if (err)
+			err->offset = (size_t)ACC_LIMIT_JSON_DOCUMENT;
+		return ACC_ELIMIT;
+	}
+	acc_alloc_init_json();
+	return ACC_OK;
+}
+
+acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	size_t end = 0;
+	acc_error scan_err;
+	acc_status st = load_check_args(buf, len, out, err);
+	if (st != ACC_OK)
+		return st;
+	if (!buf)
+		buf = "";
+
+	/* Depth first, without recursion: a deep input never reaches jansson. */
+	acc_status sst = acc_json_value_end(buf, len, &end, &scan_err);
+	if (sst == ACC_ELIMIT) {
+		if (err)
+			*err = scan_err;
+		return sst;
+	}
+	return load_scanned(buf, len, sst, &scan_err, end, out, err);
+}
+
+acc_status acc__json_load_framed(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	acc_status st = load_check_args(buf, len, out, err);
+	if (st != ACC_OK)
+		return st;
+	if (!buf)
+		buf = "";
+	/* The caller's acc_json_value_end found exactly one value ending at len. */
+	return load_scanned(buf, len, ACC_OK, NULL, len, out, err);
 }
 
 /* ---- numbers ------------------------------------------------------------- */

@@ -21,6 +21,7 @@
 #include "accord/arena.h"
 #include "accord/json.h"
 #include "accord/limits.h"
+#include "json/json_int.h"
 #include "report.h"
 #include "schema.h"
 #include "validate_int.h"
@@ -37,6 +38,7 @@ enum unit_kind {
 typedef struct unit {
 	size_t start, end;
 	uint32_t index; /* member/element index, or the line number */
+	uint32_t line;  /* U_MEMBER of a bundle on a JSON Lines line: that line */
 	uint8_t kind;
 	/* results, written by the worker that validated the unit */
 	size_t p0, p1;   /* its problems in the worker's report */
@@ -48,7 +50,8 @@ typedef struct unit_vec {
 	size_t n, cap;
 } unit_vec;
 
-static int units_push(unit_vec *u, size_t start, size_t end, uint32_t index, uint8_t kind)
+static int units_push(unit_vec *u, size_t start, size_t end, uint32_t index, uint32_t line,
+		      uint8_t kind)
 {
 	if (u->n == u->cap) {
 		size_t cap = u->cap ? u->cap * 2 : 256;
@@ -58,7 +61,7 @@ static int units_push(unit_vec *u, size_t start, size_t end, uint32_t index, uin
 		u->v = nv;
 		u->cap = cap;
 	}
-	u->v[u->n++] = (unit){start, end, index, kind, 0, 0, NULL};
+	u->v[u->n++] = (unit){start, end, index, line, kind, 0, 0, NULL};
 	return 0;
 }
 
@@ -181,6 +184,25 @@ static json_t *load_span(doc *d, size_t start, size_t end, const char *pointer, 
 	return v;
 }
 
+/* load_span for a span acc_json_value_end has framed already. */
+static json_t *load_framed(doc *d, size_t start, size_t end, const char *pointer, uint32_t line)
+{
+	json_t *v = NULL;
+	acc_error e;
+	acc_error_clear(&e);
+	acc_status s = acc__json_load_framed(d->buf + start, end - start, &v, &e);
+	if (s == ACC_ENOMEM) {
+		d->status = s;
+		return NULL;
+	}
+	if (s != ACC_OK) {
+		size_t off = e.offset != SIZE_MAX ? start + e.offset : start;
+		syntax_problem(d, pointer, line, off, e.msg);
+		return NULL;
+	}
+	return v;
+}
+
 static void validate_json(doc *d, const json_t *v, const char *pointer, uint32_t line, int count)
 {
 	acc_status s = acc__validate_into(v, pointer, line, d->opt, d->r, count);
@@ -234,18 +256,86 @@ static int key_is(const doc *d, const member *m, const char *name)
 	       memcmp(d->buf + m->key_start + 1, name, n) == 0;
 }
 
-/* Frame the members of the object at [start, end). Returns the count, or -1
- * after reporting malformed input. At most max members are recorded. */
-static long scan_members(doc *d, size_t start, size_t end, member *out, size_t max,
-			 const char *pointer, uint32_t line)
+/* Where framing stopped, reported after the units before it. */
+typedef struct frame_error {
+	const char *msg; /* NULL: none */
+	char ptr[ACC_ERROR_PATH_MAX + 16];
+	char buf[ACC_ERROR_MSG_MAX];
+	size_t off;
+} frame_error;
+
+static void frame_error_set(frame_error *fe, size_t off, const char *ptr_fmt, const char *prefix,
+			    uint32_t idx, const char *msg)
+{
+	snprintf(fe->ptr, sizeof(fe->ptr), ptr_fmt, prefix, idx);
+	snprintf(fe->buf, sizeof(fe->buf), "%s", msg);
+	fe->off = off;
+	fe->msg = fe->buf;
+}
+
+/* Frame the elements of the array at [start, end) into units (each element
+ * scanned once). *array_end gets the offset after ']'. A framing error is
+ * recorded in fe and framing stops. Returns -1 on ENOMEM. */
+static int frame_array(doc *d, size_t start, size_t end, const char *prefix, uint32_t line,
+		       uint8_t kind, unit_vec *out, size_t *array_end, frame_error *fe)
 {
 	size_t i = skip_ws(d->buf, start, end);
+	*array_end = end;
+	if (i >= end || d->buf[i] != '[')
+		return 0;
+	i = skip_ws(d->buf, i + 1, end);
+	if (i < end && d->buf[i] == ']') {
+		*array_end = i + 1;
+		return 0;
+	}
+	for (uint32_t idx = 0;; idx++) {
+		size_t vend;
+		acc_error e;
+		acc_error_clear(&e);
+		if (i >= end || d->buf[i] == ']' || d->buf[i] == ',') {
+			frame_error_set(fe, i, "%s/%u", prefix, idx, "expected a value in the array");
+			return 0;
+		}
+		if (acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
+			frame_error_set(fe, i + (e.offset != SIZE_MAX ? e.offset : 0), "%s/%u", prefix,
+					idx, e.msg);
+			return 0;
+		}
+		if (units_push(out, i, i + vend, idx, line, kind) != 0)
+			return -1;
+		i = skip_ws(d->buf, i + vend, end);
+		if (i < end && d->buf[i] == ',') {
+			i = skip_ws(d->buf, i + 1, end);
+			continue;
+		}
+		if (i < end && d->buf[i] == ']') {
+			*array_end = i + 1;
+			return 0;
+		}
+		frame_error_set(fe, i, "%s/%u", prefix, idx, "expected ',' or ']' in an array");
+		return 0;
+	}
+}
+
+/* Frame the members of the object at [start, end). The value of a member
+ * "objects" that is an array is framed into units (once) instead of being
+ * skipped; a framing error inside it ends the scan (fe says where) with the
+ * members so far. Returns the member count, or -1 after reporting malformed
+ * input; *obj_end gets the offset after '}'. At most max members are kept. */
+static long scan_members(doc *d, size_t start, size_t end, member *out, size_t max,
+			 const char *pointer, uint32_t line, unit_vec *objects, frame_error *fe,
+			 size_t *obj_end)
+{
+	size_t i = skip_ws(d->buf, start, end);
+	*obj_end = end;
 	if (i >= end || d->buf[i] != '{')
 		return -1;
 	i = skip_ws(d->buf, i + 1, end);
 	long n = 0;
-	if (i < end && d->buf[i] == '}')
+	if (i < end && d->buf[i] == '}') {
+		*obj_end = i + 1;
 		return 0;
+	}
 	for (;;) {
 		member m;
 		size_t vend;
@@ -268,76 +358,42 @@ static long scan_members(doc *d, size_t start, size_t end, member *out, size_t m
 		}
 		i = skip_ws(d->buf, i + 1, end);
 		m.val_start = i;
-		if (i >= end || acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
-			if (i < end && d->buf[i] == '[' && key_is(d, &m, "objects")) {
-				/* A bundle cut or broken inside its objects: keep the
-				 * members before the break; walk_array reports it. */
-				m.val_end = end;
-				if ((size_t)n < max)
-					out[n] = m;
-				return n + 1;
+		if (i < end && d->buf[i] == '[' && key_is(d, &m, "objects") && objects &&
+		    objects->n == 0) {
+			size_t aend;
+			if (frame_array(d, i, end, "/objects", line, U_MEMBER, objects, &aend, fe) != 0) {
+				d->status = ACC_ENOMEM;
+				return -1;
 			}
+			m.val_end = aend;
+			if ((size_t)n < max)
+				out[n] = m;
+			n++;
+			if (fe->msg) /* a bundle cut or broken inside its objects */
+				return n;
+		} else if (i >= end || acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
 			int none = i >= end || d->buf[i] == ',' || d->buf[i] == '}' || d->buf[i] == ']';
 			syntax_problem(d, pointer, line,
 				       none ? i : i + (e.offset != SIZE_MAX ? e.offset : 0),
 				       none ? "expected a value after ':'" : e.msg);
 			return -1;
+		} else {
+			m.val_end = i + vend;
+			if ((size_t)n < max)
+				out[n] = m;
+			n++;
 		}
-		m.val_end = i + vend;
-		if ((size_t)n < max)
-			out[n] = m;
-		n++;
 		i = skip_ws(d->buf, m.val_end, end);
 		if (i < end && d->buf[i] == ',') {
 			i = skip_ws(d->buf, i + 1, end);
 			continue;
 		}
-		if (i < end && d->buf[i] == '}')
+		if (i < end && d->buf[i] == '}') {
+			*obj_end = i + 1;
 			return n;
+		}
 		syntax_problem(d, pointer, line, i, "expected ',' or '}' in an object");
 		return -1;
-	}
-}
-
-/* Frame the elements of the array at [start, end) into units. A framing
- * error is reported (into d) after the units before it. Returns -1 on ENOMEM. */
-static int frame_array(doc *d, size_t start, size_t end, const char *prefix, uint32_t line,
-		       uint8_t kind, unit_vec *out, char *err_ptr, size_t err_ptr_len,
-		       size_t *err_off, const char **err_msg, char *err_buf, size_t err_buf_len)
-{
-	size_t i = skip_ws(d->buf, start, end);
-	*err_msg = NULL;
-	if (i >= end || d->buf[i] != '[')
-		return 0;
-	i = skip_ws(d->buf, i + 1, end);
-	if (i < end && d->buf[i] == ']')
-		return 0;
-	for (uint32_t idx = 0;; idx++) {
-		size_t vend;
-		acc_error e;
-		acc_error_clear(&e);
-		if (i >= end || acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
-			snprintf(err_ptr, err_ptr_len, "%s/%u", prefix, idx);
-			*err_off = i + (e.offset != SIZE_MAX ? e.offset : 0);
-			snprintf(err_buf, err_buf_len, "%s", i >= end ? "expected a value" : e.msg);
-			*err_msg = err_buf;
-			return 0;
-		}
-		if (units_push(out, i, i + vend, idx, kind) != 0)
-			return -1;
-		(void)line;
-		i = skip_ws(d->buf, i + vend, end);
-		if (i < end && d->buf[i] == ',') {
-			i = skip_ws(d->buf, i + 1, end);
-			continue;
-		}
-		if (i < end && d->buf[i] == ']')
-			return 0;
-		snprintf(err_ptr, err_ptr_len, "%s/%u", prefix, idx);
-		*err_off = i;
-		snprintf(err_buf, err_buf_len, "expected ',' or ']' in an array");
-		*err_msg = err_buf;
-		return 0;
 	}
 }
 
@@ -356,15 +412,15 @@ static void run_unit(doc *d, unit *u)
 		else
 			snprintf(ptr, sizeof(ptr), "/%u", u->index);
 		if (u->end - u->start > ACC_LIMIT_JSON_OBJECT) {
-			problem(d, ptr, 0, "object larger than the limit of one STIX object");
+			problem(d, ptr, u->line, "object larger than the limit of one STIX object");
 		} else {
-			json_t *v = load_span(d, u->start, u->end, ptr, 0);
+			json_t *v = load_framed(d, u->start, u->end, ptr, u->line);
 			if (v) {
-				validate_json(d, v, ptr, 0, 1);
+				validate_json(d, v, ptr, u->line, 1);
 				if (u->kind == U_MEMBER)
 					u->key = member_key(d, v);
 				if (u->key && d->seen)
-					duplicate_check(d, d->seen, u->key, ptr, 0);
+					duplicate_check(d, d->seen, u->key, ptr, u->line);
 				json_decref(v);
 			}
 		}
@@ -390,45 +446,58 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Copy the problems of units into d->r in order, adding a warning after each
- * bundle member whose (id, modified) was seen before. */
+/* Copy the problems of the workers' units into d->r in order, adding a
+ * warning after each bundle member whose (id, modified) was seen before. */
 static void merge_units(doc *d, worker *ws, size_t nw, int bundle)
 {
 	seen_set ss = {NULL, 0, 0};
 	for (size_t k = 0; k < nw && d->status == ACC_OK; k++) {
 		worker *w = &ws[k];
-		if (w->d.r != d->r)
-			acc__report_add_objects(d->r, acc_stix_report_objects(w->d.r));
+		acc__report_add_objects(d->r, acc_stix_report_objects(w->d.r));
 		for (size_t i = 0; i < w->n && d->status == ACC_OK; i++) {
 			unit *u = &w->units[i];
-			if (w->d.r != d->r)
-				for (size_t p = u->p0; p < u->p1; p++) {
-					const acc_stix_problem *pr = acc_stix_report_get(w->d.r, p);
-					acc_status s = acc__report_add(d->r, pr->severity, pr->pointer,
-								       strlen(pr->pointer), pr->message,
-								       pr->line);
-					if (s != ACC_OK)
-						d->status = s;
-				}
-			if (!bundle || !u->key || w->d.r == d->r)
-				continue; /* serial walks found duplicates as they went */
+			for (size_t p = u->p0; p < u->p1; p++) {
+				const acc_stix_problem *pr = acc_stix_report_get(w->d.r, p);
+				acc_status s = acc__report_add(d->r, pr->severity, pr->pointer,
+							       strlen(pr->pointer), pr->message, pr->line);
+				if (s != ACC_OK)
+					d->status = s;
+			}
+			if (!bundle || !u->key)
+				continue;
 			char mptr[64];
 			snprintf(mptr, sizeof(mptr), "/objects/%u", u->index);
-			duplicate_check(d, &ss, u->key, mptr, 0);
+			duplicate_check(d, &ss, u->key, mptr, u->line);
 		}
 	}
 	acc_free(ss.slots);
 }
 
-static void run_units(doc *d, unit_vec *uv, int bundle)
+/* Validate units; bundle members get the duplicate-version check. Several
+ * threads only when allowed (serial == 0), asked for, and worth it. */
+static void run_units(doc *d, unit_vec *uv, int bundle, int serial)
 {
-	unsigned threads = d->opt && d->opt->threads > 1 ? d->opt->threads : 1;
+	unsigned threads = !serial && d->opt && d->opt->threads > 1 ? d->opt->threads : 1;
 	if (threads > MAX_THREADS)
 		threads = MAX_THREADS;
 	if (uv->n < (size_t)threads * MIN_UNITS_PER_THREAD)
 		threads = (unsigned)(uv->n / MIN_UNITS_PER_THREAD);
-	if (threads < 1)
-		threads = 1;
+	if (threads <= 1) {
+		/* Here, in order: duplicates are found as the units run. */
+		seen_set ss = {NULL, 0, 0};
+		worker w;
+		memset(&w, 0, sizeof(w));
+		w.d = *d;
+		w.d.seen = bundle ? &ss : NULL;
+		acc_arena_init(&w.d.keys, 0);
+		w.units = uv->v;
+		w.n = uv->n;
+		worker_main(&w);
+		d->status = w.d.status;
+		acc_arena_free(&w.d.keys);
+		acc_free(ss.slots);
+		return;
+	}
 
 	worker ws[MAX_THREADS];
 	memset(ws, 0, sizeof(ws));
@@ -436,25 +505,16 @@ static void run_units(doc *d, unit_vec *uv, int bundle)
 	for (unsigned k = 0; k < threads; k++) {
 		worker *w = &ws[k];
 		w->d = *d;
+		w->d.seen = NULL;
 		acc_arena_init(&w->d.keys, 0);
-		w->units = uv->v ? uv->v + at : NULL;
+		w->units = uv->v + at;
 		w->n = at + per <= uv->n ? per : uv->n - at;
 		at += w->n;
-		if (threads > 1) {
-			w->d.r = acc_stix_report_new();
-			if (!w->d.r) {
-				d->status = ACC_ENOMEM;
-				continue;
-			}
-		}
+		w->d.r = acc_stix_report_new();
+		if (!w->d.r)
+			d->status = ACC_ENOMEM;
 	}
-	seen_set serial_seen = {NULL, 0, 0};
-	if (threads == 1) {
-		if (bundle)
-			ws[0].d.seen = &serial_seen;
-		worker_main(&ws[0]);
-		d->status = ws[0].d.status;
-	} else if (d->status == ACC_OK) {
+	if (d->status == ACC_OK) {
 		json_object_seed(0); /* before threads create objects */
 		for (unsigned k = 1; k < threads; k++)
 			ws[k].started = pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) == 0;
@@ -472,78 +532,60 @@ static void run_units(doc *d, unit_vec *uv, int bundle)
 	if (d->status == ACC_OK)
 		merge_units(d, ws, threads, bundle);
 	for (unsigned k = 0; k < threads; k++) {
-		if (threads > 1)
-			acc_stix_report_free(ws[k].d.r);
+		acc_stix_report_free(ws[k].d.r);
 		acc_arena_free(&ws[k].d.keys);
 	}
-	acc_free(serial_seen.slots);
 }
 
-/* Validate the elements of the array at [start, end) as units. */
-static void walk_array(doc *d, size_t start, size_t end, const char *prefix, uint8_t kind, int bundle)
+/* Report non-white-space after the document's value. */
+static void check_trailing(doc *d, size_t at)
 {
-	unit_vec uv = {NULL, 0, 0};
-	char err_ptr[ACC_ERROR_PATH_MAX + 16], err_buf[ACC_ERROR_MSG_MAX];
-	size_t err_off = 0;
-	const char *err_msg = NULL;
-	if (frame_array(d, start, end, prefix, 0, kind, &uv, err_ptr, sizeof(err_ptr), &err_off,
-			&err_msg, err_buf, sizeof(err_buf)) != 0)
-		d->status = ACC_ENOMEM;
-	if (d->status == ACC_OK)
-		run_units(d, &uv, bundle);
-	if (d->status == ACC_OK && err_msg)
-		syntax_problem(d, err_ptr, 0, err_off, err_msg);
-	acc_free(uv.v);
-}
-
-/* Members of a bundle nested in a JSON Lines line: validated here, in order. */
-static void walk_nested_bundle(doc *d, size_t start, size_t end, const char *prefix,
-			       uint32_t line)
-{
-	unit_vec uv = {NULL, 0, 0};
-	char err_ptr[ACC_ERROR_PATH_MAX + 16], err_buf[ACC_ERROR_MSG_MAX];
-	size_t err_off = 0;
-	const char *err_msg = NULL;
-	if (frame_array(d, start, end, prefix, line, U_MEMBER, &uv, err_ptr, sizeof(err_ptr),
-			&err_off, &err_msg, err_buf, sizeof(err_buf)) != 0)
-		d->status = ACC_ENOMEM;
-	seen_set ss = {NULL, 0, 0};
-	for (size_t i = 0; i < uv.n && d->status == ACC_OK; i++) {
-		char ptr[ACC_ERROR_PATH_MAX + 16];
-		snprintf(ptr, sizeof(ptr), "%s/%u", prefix, uv.v[i].index);
-		json_t *v = load_span(d, uv.v[i].start, uv.v[i].end, ptr, line);
-		if (!v)
-			continue;
-		validate_json(d, v, ptr, line, 1);
-		const char *k = member_key(d, v);
-		if (k)
-			duplicate_check(d, &ss, k, ptr, line);
-		json_decref(v);
-	}
-	acc_free(ss.slots);
-	if (d->status == ACC_OK && err_msg)
-		syntax_problem(d, err_ptr, line, err_off, err_msg);
-	acc_free(uv.v);
+	size_t j = skip_ws(d->buf, at, d->len);
+	if (j < d->len)
+		syntax_problem(d, "", 0, j, "unexpected content after the JSON document");
 }
 
 enum { MAX_BUNDLE_MEMBERS = 64 };
 
-/* One top-level value: a bundle is framed, an array walked, anything else
- * parsed whole. pointer is "" and line 0 for the document itself. */
+/* One top-level value (pointer "" and line 0), or one JSON Lines line (its
+ * line number): a bundle's members are framed and validated one by one, a
+ * top-level array's elements likewise, anything else is parsed whole. */
 static void validate_value(doc *d, size_t start, size_t end, const char *pointer, uint32_t line)
 {
 	size_t i = skip_ws(d->buf, start, end);
 	int top = !pointer[0] && !line;
 	if (i < end && d->buf[i] == '[' && top) {
-		walk_array(d, i, end, "", U_ELEMENT, 0);
+		unit_vec uv = {NULL, 0, 0};
+		frame_error fe = {0};
+		size_t aend;
+		if (frame_array(d, i, end, "", 0, U_ELEMENT, &uv, &aend, &fe) != 0)
+			d->status = ACC_ENOMEM;
+		if (d->status == ACC_OK)
+			run_units(d, &uv, 0, 0);
+		if (d->status == ACC_OK && fe.msg)
+			syntax_problem(d, fe.ptr, 0, fe.off, fe.msg);
+		else if (d->status == ACC_OK)
+			check_trailing(d, aend);
+		acc_free(uv.v);
+		return;
+	}
+	if (i >= end || d->buf[i] != '{') {
+		json_t *v = load_span(d, i, end, pointer, line);
+		if (v) {
+			validate_json(d, v, pointer, line, 1);
+			json_decref(v);
+		}
 		return;
 	}
 	member ms[MAX_BUNDLE_MEMBERS];
-	long n = (i < end && d->buf[i] == '{')
-			 ? scan_members(d, i, end, ms, MAX_BUNDLE_MEMBERS, pointer, line)
-			 : 0;
-	if (n < 0)
+	unit_vec uv = {NULL, 0, 0};
+	frame_error fe = {0};
+	size_t oend;
+	long n = scan_members(d, i, end, ms, MAX_BUNDLE_MEMBERS, pointer, line, &uv, &fe, &oend);
+	if (n < 0 || d->status != ACC_OK) {
+		acc_free(uv.v);
 		return;
+	}
 	int bundle = 0;
 	long objects_at = -1;
 	for (long k = 0; k < n && k < MAX_BUNDLE_MEMBERS; k++) {
@@ -557,16 +599,20 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 	}
 	if (!bundle || objects_at < 0 || n > MAX_BUNDLE_MEMBERS ||
 	    d->buf[ms[objects_at].val_start] != '[') {
-		json_t *v = load_span(d, i, end, pointer, line);
+		acc_free(uv.v);
+		json_t *v = load_span(d, i, fe.msg ? end : oend, pointer, line);
 		if (v) {
 			validate_json(d, v, pointer, line, 1);
 			json_decref(v);
 		}
+		if (top && !fe.msg && d->status == ACC_OK)
+			check_trailing(d, oend);
 		return;
 	}
 	/* Bundle: validate its header (every member but objects), then each object. */
 	json_t *hdr = json_object();
 	if (!hdr) {
+		acc_free(uv.v);
 		d->status = ACC_ENOMEM;
 		return;
 	}
@@ -594,30 +640,43 @@ static void validate_value(doc *d, size_t start, size_t end, const char *pointer
 		json_decref(val);
 	}
 	if (ok && d->status == ACC_OK) {
-		size_t os = ms[objects_at].val_start, oe = ms[objects_at].val_end;
-		size_t j = skip_ws(d->buf, os + 1, oe);
 		/* An empty objects list breaks "lists must not be empty". */
-		if (j < oe && d->buf[j] == ']') {
+		if (uv.n == 0 && !fe.msg) {
 			json_t *empty = json_array();
 			if (!empty || json_object_set_new(hdr, "objects", empty) != 0)
 				d->status = ACC_ENOMEM;
 		}
 		if (d->status == ACC_OK) {
-			/* The bundle is a container: it is not counted as an object. */
+			/* The bundle is a container: it is not counted as an object.
+			 * Members keep their own version: section 3.2 makes an SDO, SRO
+			 * or marking definition without spec_version a STIX 2.0 object,
+			 * in a bundle or not. A bundle on a JSON Lines line is walked
+			 * here, in order (its line is already one worker's unit). */
 			validate_json(d, hdr, pointer, line, 0);
-			/* Members keep their own version: section 3.2 makes an SDO, SRO or
-			 * marking definition without spec_version a STIX 2.0 object, in a
-			 * bundle or not. */
-			if (top) {
-				walk_array(d, os, oe, "/objects", U_MEMBER, 1);
-			} else {
-				char prefix[ACC_ERROR_PATH_MAX];
-				snprintf(prefix, sizeof(prefix), "%s/objects", pointer);
-				walk_nested_bundle(d, os, oe, prefix, line);
-			}
+			run_units(d, &uv, 1, !top);
+			if (d->status == ACC_OK && fe.msg)
+				syntax_problem(d, fe.ptr, line, fe.off, fe.msg);
+			else if (d->status == ACC_OK && top)
+				check_trailing(d, oend);
 		}
 	}
 	json_decref(hdr);
+	acc_free(uv.v);
+}
+
+/* JSON Lines: the first line holds one complete value and non-white-space
+ * follows it. (A pretty-printed document fails the first test at once.) */
+static int looks_like_json_lines(const char *buf, size_t len, size_t i)
+{
+	const char *nl = memchr(buf + i, '\n', len - i);
+	if (!nl)
+		return 0;
+	size_t lend = (size_t)(nl - buf), vend;
+	if (acc_json_value_end(buf + i, lend - i, &vend, NULL) != ACC_OK)
+		return 0;
+	if (skip_ws(buf, i + vend, lend) != lend)
+		return 0;
+	return skip_ws(buf, lend, len) < len;
 }
 
 acc_status acc_stix_validate_document(const char *buf, size_t len, const acc_stix_options *opt,
@@ -632,53 +691,28 @@ acc_status acc_stix_validate_document(const char *buf, size_t len, const acc_sti
 	i = skip_ws(buf, i, len);
 	if (i >= len) {
 		problem(&d, "", 0, "empty input: expected a STIX object, bundle, array or JSON Lines");
-		goto out;
-	}
-	/* One value followed only by white space is a document; more values on
-	 * further lines make JSON Lines. */
-	size_t vend = 0;
-	acc_error e;
-	acc_error_clear(&e);
-	int framed = acc_json_value_end(buf + i, len - i, &vend, &e) == ACC_OK;
-	size_t after = framed ? skip_ws(buf, i + vend, len) : len;
-	if (framed && after >= len) {
-		validate_value(&d, i, i + vend, "", 0);
-		goto out;
-	}
-	if (!framed && buf[i] == '{') {
-		/* Broken or truncated: a bundle still gets its members before the
-		 * break validated; anything else gets the syntax error. */
-		validate_value(&d, i, len, "", 0);
-		goto out;
-	}
-	if (!framed || buf[i] != '{') {
-		/* Let the parser describe what is wrong with the single document. */
-		json_t *v = load_span(&d, i, len, "", 0);
-		if (v) {
-			validate_json(&d, v, "", 0, 1);
-			json_decref(v);
+	} else if (buf[i] == '{' && looks_like_json_lines(buf, len, i)) {
+		/* JSON Lines: each non-blank line is a unit. */
+		unit_vec uv = {NULL, 0, 0};
+		size_t pos = 0;
+		uint32_t line = 1;
+		while (pos < len && d.status == ACC_OK) {
+			const char *nl = memchr(buf + pos, '\n', len - pos);
+			size_t lend = nl ? (size_t)(nl - buf) : len;
+			size_t s = skip_ws(buf, pos, lend);
+			if (s < lend && lend - s > ACC_LIMIT_JSON_LINE)
+				problem(&d, "", line, "line longer than the JSON Lines limit");
+			else if (s < lend && units_push(&uv, s, lend, line, line, U_LINE) != 0)
+				d.status = ACC_ENOMEM;
+			pos = lend + 1;
+			line++;
 		}
-		goto out;
+		if (d.status == ACC_OK)
+			run_units(&d, &uv, 0, 0);
+		acc_free(uv.v);
+	} else {
+		validate_value(&d, i, len, "", 0);
 	}
-	/* JSON Lines: each non-blank line is a unit. */
-	unit_vec uv = {NULL, 0, 0};
-	size_t pos = 0;
-	uint32_t line = 1;
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t lend = nl ? (size_t)(nl - buf) : len;
-		size_t s = skip_ws(buf, pos, lend);
-		if (s < lend && lend - s > ACC_LIMIT_JSON_LINE)
-			problem(&d, "", line, "line longer than the JSON Lines limit");
-		else if (s < lend && units_push(&uv, s, lend, line, U_LINE) != 0)
-			d.status = ACC_ENOMEM;
-		pos = lend + 1;
-		line++;
-	}
-	if (d.status == ACC_OK)
-		run_units(&d, &uv, 0);
-	acc_free(uv.v);
-out:
 	acc_arena_free(&d.keys);
 	if (d.status != ACC_OK)
 		return acc_error_set(err, d.status, NULL, "validation could not complete: %s",
