@@ -190,6 +190,10 @@ run 2 "pull no collection" A pull "$ROOT"
 run 2 "pull bad limit" A pull "$ROOT" shared --limit 0
 
 # ---- move the served node: dump -> restore -> serve ----------------------------------------------
+run 0 "dump while serving" A dump --dir "$N"
+cp "$tmp/out" "$tmp/d0"
+run 2 "restore while serving is refused" A restore --force --dir "$N" "$tmp/d0"
+expect_grep "in use" "the database is in use \(stop accord serve first\)" "$tmp/err"
 stop_server
 A dump --dir "$N" >"$tmp/d1" 2>/dev/null
 N2=$tmp/node2
