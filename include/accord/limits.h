@@ -30,4 +30,12 @@
 #define ACC_LIMIT_POLICY_RECIPIENTS 1000 /* identities in one recipients list */
 #define ACC_LIMIT_POLICY_MARKINGS   1000 /* object_marking_refs + granular marking_refs */
 
+/* Transparency log notes from peers and witnesses (accord/tlog.h): every
+ * part of a note is bounded before anything is decoded or verified. */
+#define ACC_LIMIT_TLOG_NOTE        262144u /* one signed note, bytes (256 KiB) */
+#define ACC_LIMIT_TLOG_LINE        8192    /* one line of a note, bytes without "\n" */
+#define ACC_LIMIT_TLOG_SIGNATURES  100     /* signature lines per note (spec: >= 16) */
+#define ACC_LIMIT_TLOG_NAME        256     /* key name / origin, bytes */
+#define ACC_LIMIT_TLOG_ENTRY_FIELD 1024    /* collection, member, date_added of an entry */
+
 #endif

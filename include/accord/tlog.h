@@ -29,19 +29,13 @@
 #include <stdint.h>
 #include "buf.h"
 #include "common.h"
+#include "limits.h" /* ACC_LIMIT_TLOG_* */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- caps (client-controlled sizes) ----------------------------------------
- * A note is what a peer or a witness sends us: every part of it is bounded
- * before anything is decoded or verified. */
-#define ACC_LIMIT_TLOG_NOTE        262144u /* one signed note, bytes (256 KiB) */
-#define ACC_LIMIT_TLOG_LINE        8192    /* one line of a note, bytes without "\n" */
-#define ACC_LIMIT_TLOG_SIGNATURES  100     /* signature lines per note (spec: >= 16) */
-#define ACC_LIMIT_TLOG_NAME        256     /* key name / origin, bytes */
-#define ACC_LIMIT_TLOG_ENTRY_FIELD 1024    /* collection, member, date_added of an entry */
+/* ---- caps: ACC_LIMIT_TLOG_* in accord/limits.h ------------------------------- */
 
 /* ---- hashes ----------------------------------------------------------------- */
 
