@@ -26,7 +26,7 @@ set -eu
 BENCH_BIN=${BENCH_BIN:-build/release/bench}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
-SECTIONS="stix"
+SECTIONS="stix tlog"
 MISSED=0
 WORK=""
 
@@ -192,11 +192,21 @@ bench_stix() {
 	fi
 }
 
+# ---- transparency log: proofs at 10^7 leaves (bench/tlog.c) ------------------------
+
+bench_tlog() {
+	_bin=$BENCH_BIN/bench_tlog
+	[ -x "$_bin" ] || die "missing $_bin (run make build)"
+	printf '\n== transparency log (RFC 9162 Merkle tree, 10^7 leaves) ==\n'
+	"$_bin" || die "tlog: bench_tlog failed"
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 run_section() {
 	case $1 in
 	stix) bench_stix ;;
+	tlog) bench_tlog ;;
 	*) die "unknown section '$1' (have: $SECTIONS)" ;;
 	esac
 }
