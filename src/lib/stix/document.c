@@ -264,10 +264,10 @@ typedef struct frame_error {
 	size_t off;
 } frame_error;
 
-static void frame_error_set(frame_error *fe, size_t off, const char *ptr_fmt, const char *prefix,
-			    uint32_t idx, const char *msg)
+static void frame_error_set(frame_error *fe, size_t off, const char *prefix, uint32_t idx,
+			    const char *msg)
 {
-	snprintf(fe->ptr, sizeof(fe->ptr), ptr_fmt, prefix, idx);
+	snprintf(fe->ptr, sizeof(fe->ptr), "%s/%u", prefix, idx);
 	snprintf(fe->buf, sizeof(fe->buf), "%s", msg);
 	fe->off = off;
 	fe->msg = fe->buf;
@@ -293,12 +293,12 @@ static int frame_array(doc *d, size_t start, size_t end, const char *prefix, uin
 		acc_error e;
 		acc_error_clear(&e);
 		if (i >= end || d->buf[i] == ']' || d->buf[i] == ',') {
-			frame_error_set(fe, i, "%s/%u", prefix, idx, "expected a value in the array");
+			frame_error_set(fe, i, prefix, idx, "expected a value in the array");
 			return 0;
 		}
 		if (acc_json_value_end(d->buf + i, end - i, &vend, &e) != ACC_OK) {
-			frame_error_set(fe, i + (e.offset != SIZE_MAX ? e.offset : 0), "%s/%u", prefix,
-					idx, e.msg);
+			frame_error_set(fe, i + (e.offset != SIZE_MAX ? e.offset : 0), prefix, idx,
+					e.msg);
 			return 0;
 		}
 		if (units_push(out, i, i + vend, idx, line, kind) != 0)
@@ -312,7 +312,7 @@ static int frame_array(doc *d, size_t start, size_t end, const char *prefix, uin
 			*array_end = i + 1;
 			return 0;
 		}
-		frame_error_set(fe, i, "%s/%u", prefix, idx, "expected ',' or ']' in an array");
+		frame_error_set(fe, i, prefix, idx, "expected ',' or ']' in an array");
 		return 0;
 	}
 }
