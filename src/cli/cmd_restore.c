@@ -13,8 +13,10 @@
  * their access class is recomputed by acc_policy_classify as at ingest, with
  * the marking definitions of the dump that were added before the object.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -561,6 +563,48 @@ static int exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
+/* Does another process have the database (or its WAL) open? Linux: its
+ * file descriptors are links under /proc/PID/fd. Without /proc, 0. */
+static int open_elsewhere(const char *db)
+{
+	char real[PATH_MAX], wal[PATH_MAX + 8];
+	if (!realpath(db, real))
+		return 0;
+	snprintf(wal, sizeof wal, "%s-wal", real);
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	int found = 0;
+	long self = (long)getpid();
+	struct dirent *p;
+	while (!found && (p = readdir(proc)) != NULL) {
+		char *end;
+		long pid = strtol(p->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		char fds[64];
+		snprintf(fds, sizeof fds, "/proc/%ld/fd", pid);
+		DIR *d = opendir(fds);
+		if (!d)
+			continue;
+		struct dirent *f;
+		while (!found && (f = readdir(d)) != NULL) {
+			char link[PATH_MAX + 80], target[PATH_MAX + 1];
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(link, sizeof link, "%s/%s", fds, f->d_name);
+			ssize_t n = readlink(link, target, sizeof target - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			found = !strcmp(target, real) || !strcmp(target, wal);
+		}
+		closedir(d);
+	}
+	closedir(proc);
+	return found;
+}
+
 /* fsync the directory holding path, so that a rename in it is durable. */
 static void sync_dir_of(const char *path)
 {
@@ -664,10 +708,12 @@ static int restore(int argc, char **argv)
 	acc_node_close(node);
 	node = NULL;
 	/* Closing the last connection checkpoints the WAL and deletes it: a WAL
-	 * still there means another process (accord serve?) has it open. */
+	 * still there, or a process holding the file, means another process
+	 * (accord serve?) has it open; replacing the file under it would lose
+	 * what it writes. */
 	char wal[4200];
 	snprintf(wal, sizeof wal, "%s-wal", db);
-	if (exists(wal)) {
+	if (exists(wal) || open_elsewhere(db)) {
 		cli_errorf("%s: %s: the database is in use (stop accord serve first)", cmd, db);
 		rc = CLI_USAGE;
 		goto out;
