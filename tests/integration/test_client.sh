@@ -48,17 +48,18 @@ A() { "$ACCORD" "$@"; }
 
 # start_server DIR: serve DIR on 127.0.0.1, any free port; sets URL and server
 start_server() {
-	"$ACCORD" serve --dir "$1" --listen 127.0.0.1:0 >"$tmp/serve.log" 2>&1 &
+	local log=$tmp/serve.$RANDOM.log i=0
+	: >"$log" # truncated here, not in the child: never read a previous server's line
+	"$ACCORD" serve --dir "$1" --listen 127.0.0.1:0 >"$log" 2>&1 &
 	server=$!
-	local i=0
-	until grep -qs "serving http://127.0.0.1:[0-9]*/" "$tmp/serve.log"; do
+	until grep -qs "serving http://127.0.0.1:[0-9]*/" "$log"; do
 		if ! kill -0 "$server" 2>/dev/null || [ $i -ge 300 ]; then
-			echo "FAIL: accord serve did not start:"; cat "$tmp/serve.log"; exit 1
+			echo "FAIL: accord serve did not start:"; cat "$log"; exit 1
 		fi
 		i=$((i + 1))
 		sleep 0.1
 	done
-	BASE=$(sed -n 's|.*serving \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$tmp/serve.log" | head -1)
+	BASE=$(sed -n 's|.*serving \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$log" | head -1)
 	ROOT=$BASE/default/
 }
 
