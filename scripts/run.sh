@@ -61,8 +61,17 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Members first: the node's database is changed before the server opens it.
+echo "$companies" | while read -r id name; do
+	short=$(echo "$name" | awk '{print tolower($1)}')
+	secret=$(member "$short" "$id")
+	echo "$short $secret $name" >>"$tmp/secrets"
+done
+collection=$("$ACCORD" collection list default --dir "$NODE" | awk '$3 == "shared" {print $1}')
+
 echo "== accord serve --dir $NODE --listen $LISTEN (log: $NODE/serve.log)"
-"$ACCORD" serve --dir "$NODE" --listen "$LISTEN" >"$NODE/serve.log" 2>&1 &
+: >"$NODE/serve.log" # emptied here: never mistake the last run's line for this one's
+"$ACCORD" serve --dir "$NODE" --listen "$LISTEN" >>"$NODE/serve.log" 2>&1 &
 server=$!
 i=0
 until grep -q "serving" "$NODE/serve.log" 2>/dev/null; do
@@ -72,11 +81,6 @@ until grep -q "serving" "$NODE/serve.log" 2>/dev/null; do
 	sleep 0.1
 done
 
-echo "$companies" | while read -r id name; do
-	short=$(echo "$name" | awk '{print tolower($1)}')
-	secret=$(member "$short" "$id")
-	echo "$short $secret $name" >>"$tmp/secrets"
-done
 loaded_mark="$NODE/.sample-loaded"
 if [ ! -f "$loaded_mark" ]; then
 	total=0
@@ -93,7 +97,6 @@ if [ ! -f "$loaded_mark" ]; then
 	echo "$total" >"$loaded_mark"
 fi
 read -r first_name first_secret first_company <"$tmp/secrets"
-collection=$("$ACCORD" collection list default --dir "$NODE" | awk '$3 == "shared" {print $1}')
 
 cat <<EOF
 
