@@ -363,6 +363,17 @@ ACC_API acc_status acc_pattern_eval(const acc_pattern_compiled *c, const acc_pat
                                     const acc_pattern_eval_options *opts,
                                     acc_pattern_result *result, acc_error *err) ACC_WUR;
 
+/* acc_pattern_eval restricted to an indicator's validity: only observations
+ * whose first_observed is at or after *valid_from and before *valid_until
+ * take part (the others are as if absent from s; a binding is searched
+ * among the rest). NULL for either bound means unbounded. Same errors. */
+ACC_API acc_status acc_pattern_eval_window(const acc_pattern_compiled *c,
+                                           const acc_pattern_obsset *s,
+                                           const acc_pattern_eval_options *opts,
+                                           const acc_time *valid_from,
+                                           const acc_time *valid_until,
+                                           acc_pattern_result *result, acc_error *err) ACC_WUR;
+
 /* Parse, compile and evaluate text in one call (a temporary arena):
  * ACC_EPARSE/ACC_ELIMIT from the parser, then as acc_pattern_compile and
  * acc_pattern_eval. For tests and one-off use; loops should compile once. */

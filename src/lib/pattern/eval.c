@@ -619,6 +619,7 @@ typedef struct undo {
 typedef struct ev {
 	const acc_pattern_compiled *C;
 	const acc_pattern_obsset *S;
+	const acc_time *from, *until; /* the validity window, or NULL */
 	acc_error *err;
 	acc_status st;
 	/* phase 1 */
@@ -1431,6 +1432,10 @@ static int phase1(ev *E, const onode *n)
 {
 	if (n->kind == ACC_PATTERN_OBS_BRACKET) {
 		for (size_t i = 0; i < E->S->n_obs; i++) {
+			const acc_time *f = &E->S->obs[i].first;
+			if ((E->from && acc_time_cmp(f, E->from) < 0) ||
+			    (E->until && acc_time_cmp(f, E->until) >= 0))
+				continue;
 			E->cur = i;
 			int r = eval_bracket_obs(E, n->cmp);
 			if (r < 0 || (r && add_cand(E, n->bracket, i) < 0))
@@ -1851,6 +1856,14 @@ acc_status acc_pattern_eval(const acc_pattern_compiled *c, const acc_pattern_obs
                             const acc_pattern_eval_options *opts, acc_pattern_result *result,
                             acc_error *err)
 {
+	return acc_pattern_eval_window(c, s, opts, NULL, NULL, result, err);
+}
+
+acc_status acc_pattern_eval_window(const acc_pattern_compiled *c, const acc_pattern_obsset *s,
+                                   const acc_pattern_eval_options *opts,
+                                   const acc_time *valid_from, const acc_time *valid_until,
+                                   acc_pattern_result *result, acc_error *err)
+{
 	acc_error_clear(err);
 	if (result)
 		memset(result, 0, sizeof(*result));
@@ -1862,6 +1875,8 @@ acc_status acc_pattern_eval(const acc_pattern_compiled *c, const acc_pattern_obs
 	E.S = s;
 	E.err = err;
 	E.res = result;
+	E.from = valid_from;
+	E.until = valid_until;
 	E.max_steps = opts && opts->max_steps ? opts->max_steps : ACC_PATTERN_EVAL_STEPS;
 	acc_arena_init(&E.scratch, 8192);
 	size_t nb = c->n_brackets;
