@@ -76,7 +76,7 @@ typedef struct acc_store acc_store;
  * is not an accord database or its schema is newer than this library. The
  * caller owns *out (acc_store_close). */
 ACC_API acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *err) ACC_WUR;
-/* NULL allowed. */
+/* NULL allowed. Ignored when called from inside a callback of s. */
 ACC_API void acc_store_close(acc_store *s);
 
 /* ---- transactions ----------------------------------------------------------- */
@@ -299,8 +299,9 @@ typedef struct acc_store_page_info {
 } acc_store_page_info;
 
 /* Rows in (date_added, seq) order; the callback's row is valid during the
- * call only. Non-zero from cb stops early (info reflects rows delivered, and
- * more whether a row follows the last one delivered). q->who NULL, limit 0:
+ * call only; cb may be NULL (info only). Non-zero from cb stops early (info
+ * reflects rows delivered, and more whether a row follows the last one
+ * delivered). q->who NULL, limit 0:
  * ACC_EINVAL; an unknown collection id: ACC_ENOTFOUND. Cost: O(page) index
  * steps for the usual shapes (docs/internals/store.md), plus the rows the
  * requester may not read that the scan passes over. */

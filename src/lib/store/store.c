@@ -131,7 +131,9 @@ static acc_status check_query(const acc_store_query *q, acc_error *err)
 
 void acc_store_close(acc_store *s)
 {
-	if (s)
+	/* From inside a callback the handle is in use: refusing (and leaking)
+	 * beats freeing the statement that is calling back. */
+	if (s && !s->in_call)
 		s->ops->close(s);
 }
 
