@@ -250,19 +250,16 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 				(unsigned long long)root->max_content_length);
 		return;
 	}
-	json_t *env = NULL;
+	json_t *env = NULL, *objects = NULL;
 	acc_error err;
-	if (acc_json_load(rq->body ? rq->body : "", rq->body_len, &env, &err) != ACC_OK) {
+	acc_status pst = acc_envelope_parse(rq->body, rq->body_len, &env, &objects, &err);
+	if (pst == ACC_EPARSE) {
 		acc_taxii_error(rs, 422, "the body is not JSON: %u:%u: %s", err.line, err.column,
 				err.msg);
 		return;
 	}
-	json_t *objects = json_is_object(env) ? json_object_get(env, "objects") : NULL;
-	if (!json_is_object(env) || (objects && !json_is_array(objects))) {
-		json_decref(env);
-		acc_taxii_error(rs, 422,
-				"the body is not a TAXII envelope: an object whose \"objects\" is a "
-				"list of STIX objects");
+	if (pst != ACC_OK) {
+		acc_taxii_error(rs, pst == ACC_ENOMEM ? 500 : 422, "%s", err.msg);
 		return;
 	}
 	acc_stix_report *report = acc_stix_report_new();

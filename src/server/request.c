@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "accord/alloc.h"
+#include "accord/json.h"
 #include "request.h"
 
 /* ---- routes ------------------------------------------------------------------ */
@@ -864,6 +865,29 @@ void acc_auth_parse(const char *h, acc_arena *a, acc_auth_credentials *out)
 	out->user = bin;
 	out->secret = colon + 1;
 	out->secret_len = secret_len;
+}
+
+/* ---- envelopes ----------------------------------------------------------------- */
+
+acc_status acc_envelope_parse(const char *body, size_t len, json_t **env, json_t **objects,
+			      acc_error *err)
+{
+	*env = NULL;
+	*objects = NULL;
+	json_t *e = NULL;
+	acc_status st = acc_json_load(body ? body : "", len, &e, err);
+	if (st != ACC_OK)
+		return st == ACC_ENOMEM ? st : ACC_EPARSE;
+	json_t *o = json_is_object(e) ? json_object_get(e, "objects") : NULL;
+	if (!json_is_object(e) || (o && !json_is_array(o))) {
+		json_decref(e);
+		return acc_error_set(err, ACC_EINVALID, NULL,
+				     "the body is not a TAXII envelope: an object whose "
+				     "\"objects\" is a list of STIX objects");
+	}
+	*env = e;
+	*objects = o;
+	return ACC_OK;
 }
 
 /* ---- JSON output ---------------------------------------------------------------- */

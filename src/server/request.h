@@ -195,6 +195,17 @@ typedef struct acc_auth_credentials {
  * arena's copy of the secret when done (sodium_memzero on secret). */
 void acc_auth_parse(const char *header, acc_arena *a, acc_auth_credentials *out);
 
+/* ---- envelopes ----------------------------------------------------------------- */
+
+#include <jansson.h>
+
+/* Parse a POST body: a TAXII envelope, a JSON object whose "objects" (if
+ * present) is a list. *env (caller: json_decref) and *objects (borrowed
+ * from *env, NULL when absent) on success; ACC_EPARSE for malformed JSON
+ * (err has line and column), ACC_EINVALID for JSON that is not an envelope. */
+acc_status acc_envelope_parse(const char *body, size_t len, json_t **env, json_t **objects,
+			      acc_error *err) ACC_WUR;
+
 /* ---- JSON output helpers ---------------------------------------------------------------- */
 
 /* Append s as a JSON string (quotes, minimal escapes; bytes >= 0x80 are
