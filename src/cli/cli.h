@@ -20,6 +20,9 @@ typedef struct cli_command {
 
 extern const cli_command cli_cmd_stix_validate;
 extern const cli_command cli_cmd_stix_id;
+/* STIX patterning (cmd_pattern.c) */
+extern const cli_command cli_cmd_pattern_validate;
+extern const cli_command cli_cmd_pattern_match;
 /* the node's lifecycle (cmd_init.c, cmd_serve.c) */
 extern const cli_command cli_cmd_init;
 extern const cli_command cli_cmd_serve;

@@ -14,6 +14,8 @@
 static const cli_command *const commands[] = {
 	&cli_cmd_stix_validate,
 	&cli_cmd_stix_id,
+	&cli_cmd_pattern_validate,
+	&cli_cmd_pattern_match,
 	&cli_cmd_init,
 	&cli_cmd_serve,
 	&cli_cmd_member_add,
