@@ -52,14 +52,14 @@ start_server() {
 	: >"$log" # truncated here, not in the child: never read a previous server's line
 	"$ACCORD" serve --dir "$1" --listen 127.0.0.1:0 >"$log" 2>&1 &
 	server=$!
-	until grep -qs "serving http://127.0.0.1:[0-9]*/" "$log"; do
+	until grep -qsE "serving https?://127.0.0.1:[0-9]+/" "$log"; do
 		if ! kill -0 "$server" 2>/dev/null || [ $i -ge 300 ]; then
 			echo "FAIL: accord serve did not start:"; cat "$log"; exit 1
 		fi
 		i=$((i + 1))
 		sleep 0.1
 	done
-	BASE=$(sed -n 's|.*serving \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$log" | head -1)
+	BASE=$(sed -n 's|.*serving \(https*://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$log" | head -1)
 	ROOT=$BASE/default/
 }
 
@@ -208,6 +208,23 @@ jq -r '.objects[].id' "$tmp/out" | sort >"$tmp/alice-ids2"
 cmp -s "$tmp/alice-ids" "$tmp/alice-ids2" && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: alice sees other objects after the move"; }
 ACCORD_SECRET=$bob run 0 "bob still sees his RED note" A pull "$ROOT" shared --type note
 expect_eq "bob: 2 notes after the move" 2 "$(jq '.objects | length' "$tmp/out")"
+stop_server
+
+# ---- HTTPS: verification on by default, --ca-file, --insecure --------------------------------------
+N3=$tmp/tlsnode
+A init --dir "$N3" --tls >"$tmp/init3" 2>&1 || { echo "FAIL: accord init --tls"; cat "$tmp/init3"; exit 1; }
+admin3=$(sed -n 's/^secret: *//p' "$tmp/init3")
+start_server "$N3"
+case $BASE in https://127.0.0.1:*) pass=$((pass + 1)) ;; *) fail=$((fail + 1)); echo "FAIL: not https: $BASE" ;; esac
+ACCORD_SECRET=$admin3 run 2 "self-signed refused by default" A taxii discover "$BASE"
+expect_grep "certificate problem" "SSL certificate problem" "$tmp/err"
+ACCORD_SECRET=$admin3 run 0 "--ca-file" A taxii discover "$BASE" --ca-file "$N3/tls/cert.pem"
+expect_grep "https discovery" "^Discovery $BASE/taxii2/$" "$tmp/out"
+ACCORD_SECRET=$admin3 run 0 "--insecure" A taxii discover "$BASE" --insecure
+indicators 00c0ffee tls 3 "$(sed -n 's/.*identity \(identity--[0-9a-f-]*\).*/\1/p' "$tmp/init3")" >"$tmp/tls.jsonl"
+ACCORD_SECRET=$admin3 run 0 "push over https" A push "$BASE/default/" shared "$tmp/tls.jsonl" --ca-file "$N3/tls/cert.pem"
+ACCORD_SECRET=$admin3 run 0 "pull over https" A pull "$BASE/default/" shared --jsonl --ca-file "$N3/tls/cert.pem"
+expect_eq "3 over https" 3 "$(grep -c . "$tmp/out")"
 stop_server
 
 echo "test_client: $pass passed, $fail failed"
