@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "accord/accord.h"
 #include "accord/store.h"
@@ -79,8 +80,18 @@ static int set_secret(const char *cmd, acc_node *node, const char *name, const c
 		return cli_exit_for(s);
 	}
 	if (!from_stdin) {
-		printf("%s\n", secret);
+		/* write(2), not stdio: no buffer of ours keeps a copy */
 		fflush(stdout);
+		secret[len] = '\n';
+		int ok = write(STDOUT_FILENO, secret, len + 1) == (ssize_t)(len + 1);
+		secret[len] = '\0';
+		if (!ok) {
+			cli_errorf("%s: %s: cannot write the secret: the member is %s, but its "
+				   "secret is lost (rotate it)",
+				   cmd, name, rotate ? "rotated" : "added");
+			cli_secret_free(secret);
+			return CLI_USAGE;
+		}
 	}
 	cli_secret_free(secret);
 	return CLI_OK;
