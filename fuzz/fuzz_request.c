@@ -27,10 +27,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                           \
-	do {                                                                               \
-		if (!(c))                                                                  \
-			abort();                                                           \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c))                                                                          \
+			abort();                                                                   \
 	} while (0)
 
 /* The next line of [*p, end) as a NUL-terminated copy in the arena. */
@@ -70,7 +70,7 @@ static void check_route(const char *path, size_t len, acc_arena *a)
 static void check_query(const char *qs, size_t len, acc_arena *a)
 {
 	static const acc_query_kind kinds[] = {ACC_QUERY_OBJECTS, ACC_QUERY_OBJECT,
-					       ACC_QUERY_DELETE, ACC_QUERY_VERSIONS};
+	                                       ACC_QUERY_DELETE, ACC_QUERY_VERSIONS};
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		acc_query q;
 		acc_query_init(&q);
@@ -87,8 +87,8 @@ static void check_query(const char *qs, size_t len, acc_arena *a)
 		    scope.len && scope.data[0] != '#') {
 			acc_query back;
 			acc_query_init(&back);
-			acc_status st = acc_query_from_scope(&back, kinds[k], scope.data, scope.len,
-							     a, &err);
+			acc_status st =
+			    acc_query_from_scope(&back, kinds[k], scope.data, scope.len, a, &err);
 			CHECK(st == ACC_OK || st == ACC_ENOMEM);
 			if (st == ACC_OK) {
 				acc_query_canonical(&back, &c2);
@@ -104,7 +104,7 @@ static void check_query(const char *qs, size_t len, acc_arena *a)
 }
 
 static void check_next(const char *token, size_t len, const char *scope, size_t scope_len,
-		       acc_arena *a)
+                       acc_arena *a)
 {
 	uint8_t key[ACC_NEXT_KEYBYTES], other[ACC_NEXT_KEYBYTES];
 	memset(key, 0x5a, sizeof(key));
@@ -118,10 +118,10 @@ static void check_next(const char *token, size_t len, const char *scope, size_t 
 	if (scope_len > 60000)
 		scope_len = 60000;
 	acc_next n = {.kind = ACC_ROUTE_OBJECTS,
-		      .date = {.sec = (int64_t)(scope_len * 7919) % 253402300799LL, .nsec = 123000},
-		      .seq = (int64_t)scope_len * 31,
-		      .scope = scope,
-		      .scope_len = scope_len};
+	              .date = {.sec = (int64_t)(scope_len * 7919) % 253402300799LL, .nsec = 123000},
+	              .seq = (int64_t)scope_len * 31,
+	              .scope = scope,
+	              .scope_len = scope_len};
 	acc_buf b;
 	acc_buf_init(&b, 0);
 	acc_next_encode(&n, key, &b);
@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		acc_stix_report *r = acc_stix_report_new();
 		for (size_t i = 0; r && objects && i < json_array_size(objects) && i < 64; i++)
 			if (acc_stix_validate_object(json_array_get(objects, i), "", 0, NULL, r,
-						     &err) != ACC_OK)
+			                             &err) != ACC_OK)
 				break;
 		acc_stix_report_free(r);
 		json_decref(env);

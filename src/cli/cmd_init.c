@@ -59,18 +59,18 @@ const cli_command cli_cmd_init = {
     .name = "init",
     .summary = "create a node directory (config, store, key, admin)",
     .usage = "usage: accord init [--dir DIR] [--name NAME] [--tls] [--listen HOST:PORT]\n"
-	     "\n"
-	     "Create a node in DIR (default $ACCORD_DIR, then ./accord-node): accord.conf,\n"
-	     "the SQLite store accord.db, the node's Ed25519 key node.key (mode 0600), the\n"
-	     "api root `default` with one collection (alias `shared`), and the member\n"
-	     "`admin`, whose secret is printed once.\n"
-	     "\n"
-	     "  --dir DIR           the node directory (created; must not hold a node)\n"
-	     "  --name NAME         the node's name (default: the directory's name)\n"
-	     "  --tls               make a self-signed certificate (tls/) and serve HTTPS\n"
-	     "  --listen HOST:PORT  [taxii] listen in accord.conf (default 127.0.0.1:8000)\n"
-	     "\n"
-	     "Exit: 0 created, 1 DIR already holds a node or NAME is invalid, 2 I/O error.\n"
-	     "docs/config.md explains accord.conf.\n",
+             "\n"
+             "Create a node in DIR (default $ACCORD_DIR, then ./accord-node): accord.conf,\n"
+             "the SQLite store accord.db, the node's Ed25519 key node.key (mode 0600), the\n"
+             "api root `default` with one collection (alias `shared`), and the member\n"
+             "`admin`, whose secret is printed once.\n"
+             "\n"
+             "  --dir DIR           the node directory (created; must not hold a node)\n"
+             "  --name NAME         the node's name (default: the directory's name)\n"
+             "  --tls               make a self-signed certificate (tls/) and serve HTTPS\n"
+             "  --listen HOST:PORT  [taxii] listen in accord.conf (default 127.0.0.1:8000)\n"
+             "\n"
+             "Exit: 0 created, 1 DIR already holds a node or NAME is invalid, 2 I/O error.\n"
+             "docs/config.md explains accord.conf.\n",
     .run = run_init,
 };

@@ -59,16 +59,16 @@ const cli_command cli_cmd_serve = {
     .name = "serve",
     .summary = "serve the node over TAXII 2.1",
     .usage = "usage: accord serve [--dir DIR] [--listen HOST:PORT] [--threads N]\n"
-	     "\n"
-	     "Serve the node in DIR (default $ACCORD_DIR, then ./accord-node) over TAXII 2.1,\n"
-	     "with HTTPS when accord.conf's [tls] names a certificate and key. Prints\n"
-	     "\"accord: serving URL\" once listening. SIGTERM or SIGINT stop it: new\n"
-	     "connections are refused, requests in flight finish, then it exits 0.\n"
-	     "\n"
-	     "  --dir DIR           the node directory\n"
-	     "  --listen HOST:PORT  overrides [taxii] listen (port 0: any free port)\n"
-	     "  --threads N         overrides [taxii] threads (worker threads, 1-64)\n"
-	     "\n"
-	     "docs/taxii.md describes the endpoints; docs/config.md the configuration.\n",
+             "\n"
+             "Serve the node in DIR (default $ACCORD_DIR, then ./accord-node) over TAXII 2.1,\n"
+             "with HTTPS when accord.conf's [tls] names a certificate and key. Prints\n"
+             "\"accord: serving URL\" once listening. SIGTERM or SIGINT stop it: new\n"
+             "connections are refused, requests in flight finish, then it exits 0.\n"
+             "\n"
+             "  --dir DIR           the node directory\n"
+             "  --listen HOST:PORT  overrides [taxii] listen (port 0: any free port)\n"
+             "  --threads N         overrides [taxii] threads (worker threads, 1-64)\n"
+             "\n"
+             "docs/taxii.md describes the endpoints; docs/config.md the configuration.\n",
     .run = run_serve,
 };

@@ -38,8 +38,8 @@
  * than per member name. */
 #define BACKOFF_FREE_CLIENT 10
 #define BACKOFF_FREE_MEMBER 5
-#define BACKOFF_MAX_MS 60000
-#define BACKOFF_FORGET_MS (15 * 60 * 1000)
+#define BACKOFF_MAX_MS      60000
+#define BACKOFF_FORGET_MS   (15 * 60 * 1000)
 
 typedef struct cache_entry {
 	uint8_t key[32];
@@ -95,7 +95,7 @@ acc_auth *acc_auth_new(unsigned cache_size, uint64_t ttl)
 	randombytes_buf(rnd, 32);
 	rnd[32] = '\0';
 	if (crypto_pwhash_str(au->dummy_hash, rnd, 32, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
 		acc_auth_free(au);
 		return NULL;
 	}
@@ -120,7 +120,7 @@ void acc_auth_free(acc_auth *au)
 }
 
 static void cache_key(const acc_auth *au, const char *name, const acc_auth_credentials *cr,
-		      uint8_t out[32])
+                      uint8_t out[32])
 {
 	crypto_generichash_state st;
 	crypto_generichash_init(&st, au->key, 32, 32);
@@ -132,7 +132,7 @@ static void cache_key(const acc_auth *au, const char *name, const acc_auth_crede
 static cache_entry *cache_slot(acc_auth *au, const uint8_t key[32])
 {
 	uint32_t h = (uint32_t)key[0] | (uint32_t)key[1] << 8 | (uint32_t)key[2] << 16 |
-		     (uint32_t)key[3] << 24;
+	             (uint32_t)key[3] << 24;
 	return &au->cache[h % au->cache_size];
 }
 
@@ -174,8 +174,8 @@ static void backoff_id(const acc_auth *au, char kind, const char *s, uint8_t out
 
 static backoff_entry *backoff_slot(acc_auth *au, const uint8_t id[16])
 {
-	uint32_t h = (uint32_t)id[0] | (uint32_t)id[1] << 8 | (uint32_t)id[2] << 16 |
-		     (uint32_t)id[3] << 24;
+	uint32_t h =
+	    (uint32_t)id[0] | (uint32_t)id[1] << 8 | (uint32_t)id[2] << 16 | (uint32_t)id[3] << 24;
 	return &au->backoff[h % BACKOFF_SLOTS];
 }
 
@@ -228,8 +228,8 @@ static char *fold_dup(acc_arena *a, const char *s)
 }
 
 acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
-				const acc_auth_credentials *cr, acc_arena *a, acc_principal *out,
-				unsigned *retry_after)
+                                const acc_auth_credentials *cr, acc_arena *a, acc_principal *out,
+                                unsigned *retry_after)
 {
 	memset(out, 0, sizeof(*out));
 	*retry_after = 0;
@@ -245,7 +245,7 @@ acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
 		strcpy(name, cr->user);
 		named = 1;
 	} else if (cr->scheme == ACC_AUTH_BEARER &&
-		   acc_node_secret_member(cr->secret, cr->secret_len, name) == ACC_OK) {
+	           acc_node_secret_member(cr->secret, cr->secret_len, name) == ACC_OK) {
 		named = 1;
 	}
 	int64_t now = now_ms();

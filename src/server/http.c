@@ -61,7 +61,7 @@ typedef struct query_ctx {
 } query_ctx;
 
 static enum MHD_Result query_cb(void *cls, enum MHD_ValueKind kind, const char *key,
-				const char *value)
+                                const char *value)
 {
 	(void)kind;
 	query_ctx *q = cls;
@@ -122,10 +122,10 @@ static void client_address(struct MHD_Connection *c, char *out, size_t len)
 	const struct sockaddr *sa = ci->client_addr;
 	if (sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
-			  (socklen_t)len);
+		          (socklen_t)len);
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-			  out, (socklen_t)len);
+		          out, (socklen_t)len);
 }
 
 static enum MHD_Result send_response(struct MHD_Connection *c, acc_http_response *rs)
@@ -143,16 +143,16 @@ static enum MHD_Result send_response(struct MHD_Connection *c, acc_http_response
 	}
 	if (len || rs->status >= 300)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-					rs->content_type ? rs->content_type : ACC_MEDIA_TAXII);
+		                        rs->content_type ? rs->content_type : ACC_MEDIA_TAXII);
 	if (rs->location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, rs->location);
 	if (rs->allow)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, rs->allow);
 	if (rs->www_authenticate) {
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-					"Basic realm=\"accord\", charset=\"UTF-8\"");
+		                        "Basic realm=\"accord\", charset=\"UTF-8\"");
 		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-					"Bearer realm=\"accord\"");
+		                        "Bearer realm=\"accord\"");
 	}
 	if (rs->retry_after) {
 		char ra[24];
@@ -171,9 +171,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, acc_http_response
 }
 
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const char *url,
-				      const char *method, const char *version,
-				      const char *upload_data, size_t *upload_data_size,
-				      void **con_cls)
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
 {
 	(void)version;
 	acc_server *srv = cls;
@@ -198,7 +198,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		rq->qnames = x->qnames;
 		rq->qvalues = x->qvalues;
 		rq->nq = x->nq;
-		rq->accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+		rq->accept =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 		rq->content_type =
 		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 		rq->authorization =
@@ -209,17 +210,18 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		rq->client = acc_arena_strdup(&x->arena, addr);
 		rq->raw_query = raw_query(x);
 		if (rq->method == ACC_METHOD_POST) {
-			const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-								     MHD_HTTP_HEADER_CONTENT_LENGTH);
+			const char *cl = MHD_lookup_connection_value(
+			    c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 			uint64_t clen = 0;
 			int has = 0;
-			if (cl && *cl && strspn(cl, "0123456789") == strlen(cl) && strlen(cl) < 19) {
+			if (cl && *cl && strspn(cl, "0123456789") == strlen(cl) &&
+			    strlen(cl) < 19) {
 				clen = strtoull(cl, NULL, 10);
 				has = 1;
 			}
 			acc_http_response_init(&rs);
 			if (!acc_taxii_post_precheck(srv, &x->arena, rq, clen, has, &x->max_body,
-						     &rs)) {
+			                             &rs)) {
 				x->answered = 1;
 				return send_response(c, &rs);
 			}
@@ -245,9 +247,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 	acc_http_response_init(&rs);
 	if (x->too_large) {
 		acc_taxii_error(&rs, 413,
-				"the body is larger than this api root's max_content_length (%llu "
-				"bytes)",
-				(unsigned long long)x->max_body);
+		                "the body is larger than this api root's max_content_length (%llu "
+		                "bytes)",
+		                (unsigned long long)x->max_body);
 	} else {
 		x->rq.body = x->body.data;
 		x->rq.body_len = x->body.len;
@@ -257,7 +259,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
-		      enum MHD_RequestTerminationCode toe)
+                      enum MHD_RequestTerminationCode toe)
 {
 	(void)c;
 	(void)toe;
@@ -272,10 +274,11 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	atomic_fetch_sub(&srv->inflight, 1);
 }
 
-/* ---- listening address ------------------------------------------------------------------------ */
+/* ---- listening address ------------------------------------------------------------------------
+ */
 
 static acc_status parse_listen(const char *listen, struct sockaddr_storage *ss, socklen_t *sl,
-			       char *host_out, size_t host_len, acc_error *err)
+                               char *host_out, size_t host_len, acc_error *err)
 {
 	char host[200];
 	const char *port;
@@ -298,15 +301,15 @@ static acc_status parse_listen(const char *listen, struct sockaddr_storage *ss, 
 	    atoi(port) > 65535)
 		goto bad;
 	struct addrinfo hints = {.ai_family = AF_UNSPEC,
-				 .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
+	                         .ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_NUMERICSERV | AI_PASSIVE};
 	struct addrinfo *res = NULL;
 	int rc = getaddrinfo(*host ? host : NULL, port, &hints, &res);
 	if (rc != 0 || !res) {
 		if (res)
 			freeaddrinfo(res);
 		return acc_error_set(err, ACC_EINVAL, NULL, "listen %s: %s", listen,
-				     gai_strerror(rc));
+		                     gai_strerror(rc));
 	}
 	memcpy(ss, res->ai_addr, res->ai_addrlen);
 	*sl = res->ai_addrlen;
@@ -390,36 +393,36 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	signal(SIGPIPE, SIG_IGN);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-			 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
+	                 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
 	    {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, key},
 	    {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)TLS_PRIORITIES},
 	    {MHD_OPTION_END, 0, NULL}};
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.nworkers, MHD_OPTION_NOTIFY_COMPLETED,
-	    completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY, tls_opts,
-	    MHD_OPTION_END);
+	    flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.nworkers,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)conf->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(128 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY,
+	    tls_opts, MHD_OPTION_END);
 	wipe_free(cert);
 	wipe_free(key);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		acc_server_fini(&srv);
 		return acc_error_set(err, ACC_EIO, NULL,
-				     "cannot listen on %s (address in use, or a bad TLS "
-				     "certificate or key)",
-				     listen);
+		                     "cannot listen on %s (address in use, or a bad TLS "
+		                     "certificate or key)",
+		                     listen);
 	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	unsigned port = di ? di->port : 0;
 	if (ss.ss_family == AF_INET6)
 		snprintf(srv.listen_host, sizeof(srv.listen_host), "[%s]:%u", host, port);
 	else
-		snprintf(srv.listen_host, sizeof(srv.listen_host), "%s:%u", *host ? host : "127.0.0.1",
-			 port);
+		snprintf(srv.listen_host, sizeof(srv.listen_host), "%s:%u",
+		         *host ? host : "127.0.0.1", port);
 	if (opt && opt->on_ready) {
 		char url[400];
 		snprintf(url, sizeof(url), "%s://%s", srv.tls ? "https" : "http", srv.listen_host);

@@ -31,7 +31,7 @@ typedef struct entries {
 } entries;
 
 static int entry_add(acc_arena *a, entries *e, const char *id, const char *version,
-		     const char *message)
+                     const char *message)
 {
 	if (e->n == e->cap) {
 		size_t nc = e->cap ? e->cap * 2 : 64;
@@ -74,9 +74,8 @@ static const char *report_errors(acc_arena *a, const acc_stix_report *r)
 	}
 	if (errors > shown)
 		acc_buf_printf(&b, "; and %zu more errors", errors - shown);
-	const char *s = acc_buf_status(&b) == ACC_OK && b.data
-			    ? acc_arena_strdup(a, b.data)
-			    : "the object is not valid STIX";
+	const char *s = acc_buf_status(&b) == ACC_OK && b.data ? acc_arena_strdup(a, b.data)
+	                                                       : "the object is not valid STIX";
 	acc_buf_free(&b);
 	return s ? s : "the object is not valid STIX";
 }
@@ -100,15 +99,15 @@ static int prior_cb(void *ctx, const acc_store_object *o)
 }
 
 static acc_status find_prior(acc_store *s, acc_arena *a, const char *collection_id, const char *id,
-			     prior_ctx *p, acc_error *err)
+                             prior_ctx *p, acc_error *err)
 {
 	const char *ids[2] = {id, NULL};
 	acc_store_requester all = {.admin = 1};
 	acc_store_query q = {.collection_id = collection_id,
-			     .ids = ids,
-			     .version_flags = 1u << ACC_MATCH_LAST,
-			     .limit = 1,
-			     .who = &all};
+	                     .ids = ids,
+	                     .version_flags = 1u << ACC_MATCH_LAST,
+	                     .limit = 1,
+	                     .who = &all};
 	acc_store_page_info info;
 	memset(p, 0, sizeof(*p));
 	p->a = a;
@@ -117,9 +116,9 @@ static acc_status find_prior(acc_store *s, acc_arena *a, const char *collection_
 
 /* Outcome of one object: 1 stored, 0 failure (message set), -1 store error. */
 static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
-		      const acc_store_collection *col, json_t *obj, size_t index,
-		      acc_stix_report *report, acc_buf *canon, const char **id_out,
-		      const char **version_out, const char **msg, acc_error *err)
+                      const acc_store_collection *col, json_t *obj, size_t index,
+                      acc_stix_report *report, acc_buf *canon, const char **id_out,
+                      const char **version_out, const char **msg, acc_error *err)
 {
 	*msg = NULL;
 	*id_out = "";
@@ -161,9 +160,9 @@ static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
 		return -1;
 	acc_policy_class pcls = {.tlp = prior.tlp, .producer = prior.producer};
 	acc_policy_requester prq = {.kind = ACC_POLICY_MEMBER,
-				    .identity = rq->who.identity,
-				    .perms = ACC_POLICY_WRITE,
-				    .admin = rq->who.admin};
+	                            .identity = rq->who.identity,
+	                            .perms = ACC_POLICY_WRITE,
+	                            .admin = rq->who.admin};
 	acc_policy_decision d;
 	if (acc_policy_can_write(NULL, &cls, prior.found ? &pcls : NULL, &prq, &d) !=
 	    ACC_POLICY_ALLOW) {
@@ -179,14 +178,14 @@ static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
 	if (!spec)
 		spec = json_object_get(obj, "created") ? "2.0" : "2.1";
 	acc_store_object o = {.collection_id = col->id,
-			      .id = id,
-			      .type = type,
-			      .spec_version = spec,
-			      .json = canon->data,
-			      .json_len = canon->len,
-			      .member = rq->who.name,
-			      .tlp = (acc_store_tlp)cls.tlp,
-			      .producer = cls.producer};
+	                      .id = id,
+	                      .type = type,
+	                      .spec_version = spec,
+	                      .json = canon->data,
+	                      .json_len = canon->len,
+	                      .member = rq->who.name,
+	                      .tlp = (acc_store_tlp)cls.tlp,
+	                      .producer = cls.producer};
 	const char *vs = modified ? modified : created;
 	if (vs) {
 		if (acc_time_parse(vs, strlen(vs), &o.version, &perr) != ACC_OK) {
@@ -240,14 +239,14 @@ static void maybe_expire(acc_server *srv, acc_worker *w)
 }
 
 void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
-			    const acc_http_request *rq, const acc_store_collection *col,
-			    const acc_store_root *root, acc_http_response *rs)
+                            const acc_http_request *rq, const acc_store_collection *col,
+                            const acc_store_root *root, acc_http_response *rs)
 {
 	if (rq->body_len > root->max_content_length) {
 		acc_taxii_error(rs, 413,
-				"the body is larger than this api root's max_content_length (%llu "
-				"bytes)",
-				(unsigned long long)root->max_content_length);
+		                "the body is larger than this api root's max_content_length (%llu "
+		                "bytes)",
+		                (unsigned long long)root->max_content_length);
 		return;
 	}
 	json_t *env = NULL, *objects = NULL;
@@ -255,7 +254,7 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 	acc_status pst = acc_envelope_parse(rq->body, rq->body_len, &env, &objects, &err);
 	if (pst == ACC_EPARSE) {
 		acc_taxii_error(rs, 422, "the body is not JSON: %u:%u: %s", err.line, err.column,
-				err.msg);
+		                err.msg);
 		return;
 	}
 	if (pst != ACC_OK) {
@@ -284,13 +283,13 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 	for (size_t i = 0; i < n; i++) {
 		const char *id, *version, *msg;
 		int r = ingest_one(w, a, rq, col, json_array_get(objects, i), i, report, &canon,
-				   &id, &version, &msg, &err);
+		                   &id, &version, &msg, &err);
 		if (r < 0) {
 			store_failed = 1;
 			break;
 		}
 		if (!(r ? entry_add(a, &ok, id, version, NULL)
-			: entry_add(a, &bad, id, version, msg ? msg : "refused"))) {
+		        : entry_add(a, &bad, id, version, msg ? msg : "refused"))) {
 			oom = 1;
 			break;
 		}

@@ -32,8 +32,8 @@
 
 struct acc_node {
 	acc_node_config conf;
-	acc_arena arena;      /* configuration strings */
-	unsigned char *seed;  /* sodium_malloc'd 32 bytes */
+	acc_arena arena;     /* configuration strings */
+	unsigned char *seed; /* sodium_malloc'd 32 bytes */
 	unsigned char pk[32];
 	char key_name[128];
 	acc_store *store;
@@ -51,7 +51,10 @@ const char *acc_node_dir_resolve(const char *dir)
 
 /* ---- small helpers -------------------------------------------------------------- */
 
-static int sodium_ready(void) { return sodium_init() >= 0; }
+static int sodium_ready(void)
+{
+	return sodium_init() >= 0;
+}
 
 /* dir + "/" + name in the arena (name absolute: name itself). */
 static char *join(acc_arena *a, const char *dir, const char *name)
@@ -63,12 +66,12 @@ static char *join(acc_arena *a, const char *dir, const char *name)
 
 /* Write data to a new file (O_EXCL) with the given mode. */
 static acc_status write_new_file(const char *path, const void *data, size_t len, mode_t mode,
-				 acc_error *err)
+                                 acc_error *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return acc_error_set(err, errno == EEXIST ? ACC_EEXIST : ACC_EIO, NULL,
-				     "%s: cannot create: %s", path, strerror(errno));
+		                     "%s: cannot create: %s", path, strerror(errno));
 	const char *p = data;
 	size_t left = len;
 	while (left) {
@@ -79,27 +82,27 @@ static acc_status write_new_file(const char *path, const void *data, size_t len,
 			int e = errno;
 			close(fd);
 			return acc_error_set(err, ACC_EIO, NULL, "%s: write failed: %s", path,
-					     strerror(e));
+			                     strerror(e));
 		}
 		p += n;
 		left -= (size_t)n;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0)
 		return acc_error_set(err, ACC_EIO, NULL, "%s: cannot sync: %s", path,
-				     strerror(errno));
+		                     strerror(errno));
 	return ACC_OK;
 }
 
 /* Read a small file (<= max bytes) into a NUL-terminated sodium_malloc'd
  * buffer (it may hold key material). */
 static acc_status read_small_file(const char *path, size_t max, char **out, size_t *len,
-				  acc_error *err)
+                                  acc_error *err)
 {
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return acc_error_set(err, errno == ENOENT ? ACC_ENOTFOUND : ACC_EIO, NULL,
-				     "%s: cannot open: %s", path, strerror(errno));
+		                     "%s: cannot open: %s", path, strerror(errno));
 	char *buf = sodium_malloc(max + 1);
 	if (!buf) {
 		close(fd);
@@ -115,7 +118,7 @@ static acc_status read_small_file(const char *path, size_t max, char **out, size
 			close(fd);
 			sodium_free(buf);
 			return acc_error_set(err, ACC_EIO, NULL, "%s: read failed: %s", path,
-					     strerror(e));
+			                     strerror(e));
 		}
 		if (r == 0)
 			break;
@@ -124,7 +127,7 @@ static acc_status read_small_file(const char *path, size_t max, char **out, size
 			close(fd);
 			sodium_free(buf);
 			return acc_error_set(err, ACC_ELIMIT, NULL, "%s: larger than %zu bytes",
-					     path, max);
+			                     path, max);
 		}
 	}
 	close(fd);
@@ -193,7 +196,7 @@ static acc_status key_load(acc_node *n, const char *path, acc_error *err)
 	while (len && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		text[--len] = '\0';
 	st = acc_error_set(err, ACC_EPARSE, NULL,
-			   "%s: not a signer key \"PRIVATE+KEY+<name>+<id>+<key>\"", path);
+	                   "%s: not a signer key \"PRIVATE+KEY+<name>+<id>+<key>\"", path);
 	if (strncmp(text, "PRIVATE+KEY+", 12) != 0)
 		goto out;
 	char *name = text + 12;
@@ -206,7 +209,7 @@ static acc_status key_load(acc_node *n, const char *path, acc_error *err)
 	unsigned char blob[64];
 	size_t blen = 0;
 	if (sodium_base642bin(blob, sizeof(blob), p2 + 1, strlen(p2 + 1), NULL, &blen, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	                      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    blen != 33 || blob[0] != 0x01) {
 		sodium_memzero(blob, sizeof(blob));
 		goto out;
@@ -222,7 +225,7 @@ static acc_status key_load(acc_node *n, const char *path, acc_error *err)
 	snprintf(idhex, sizeof(idhex), "%08x", key_id(n->key_name, n->pk));
 	if (memcmp(idhex, p1 + 1, 8) != 0) {
 		st = acc_error_set(err, ACC_ECRYPTO, NULL, "%s: the key ID does not match the key",
-				   path);
+		                   path);
 		goto out;
 	}
 	st = ACC_OK;
@@ -328,7 +331,8 @@ static int conf_handler(void *user, const char *section, const char *name, const
 	}
 #undef IS
 	if (why) {
-		c->st = acc_error_set(c->err, ACC_EINVALID, NULL, "[%s] %s: %s", section, name, why);
+		c->st =
+		    acc_error_set(c->err, ACC_EINVALID, NULL, "[%s] %s: %s", section, name, why);
 		return 0;
 	}
 	return 1;
@@ -352,8 +356,8 @@ static acc_status conf_load(acc_node *n, const char *dir, acc_error *err)
 	acc_node_config *k = &n->conf;
 	char real[PATH_MAX];
 	if (!realpath(dir, real))
-		return acc_error_set(err, errno == ENOENT ? ACC_ENOTFOUND : ACC_EIO, NULL,
-				     "%s: %s", dir, strerror(errno));
+		return acc_error_set(err, errno == ENOENT ? ACC_ENOTFOUND : ACC_EIO, NULL, "%s: %s",
+		                     dir, strerror(errno));
 	conf_defaults(k);
 	k->dir = acc_arena_strdup(&n->arena, real);
 	k->conf_path = k->dir ? join(&n->arena, k->dir, ACC_NODE_CONF) : NULL;
@@ -362,15 +366,15 @@ static acc_status conf_load(acc_node *n, const char *dir, acc_error *err)
 	FILE *f = fopen(k->conf_path, "r");
 	if (!f)
 		return acc_error_set(err, errno == ENOENT ? ACC_ENOTFOUND : ACC_EIO, NULL,
-				     "%s: not a node directory (%s: %s; see accord init)", dir,
-				     ACC_NODE_CONF, strerror(errno));
+		                     "%s: not a node directory (%s: %s; see accord init)", dir,
+		                     ACC_NODE_CONF, strerror(errno));
 	conf_ctx c = {.n = n, .err = err, .st = ACC_OK};
 	int line = ini_parse_file(f, conf_handler, &c);
 	fclose(f);
 	if (line != 0) {
 		if (c.st == ACC_OK)
 			return acc_error_set(err, ACC_EPARSE, NULL, "%s:%d: syntax error",
-					     k->conf_path, line);
+			                     k->conf_path, line);
 		return acc_error_set(err, c.st, NULL, "%s:%d: %s", k->conf_path, line, err->msg);
 	}
 	if (!k->name)
@@ -383,8 +387,7 @@ static acc_status conf_load(acc_node *n, const char *dir, acc_error *err)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
 	if (!c.cert != !c.tlskey)
 		return acc_error_set(err, ACC_EINVALID, NULL,
-				     "%s: [tls] needs both cert and key, or neither",
-				     k->conf_path);
+		                     "%s: [tls] needs both cert and key, or neither", k->conf_path);
 	if (c.cert) {
 		k->tls_cert = join(&n->arena, k->dir, c.cert);
 		k->tls_key = join(&n->arena, k->dir, c.tlskey);
@@ -441,9 +444,15 @@ void acc_node_close(acc_node *n)
 	acc_free(n);
 }
 
-const acc_node_config *acc_node_conf(const acc_node *n) { return &n->conf; }
+const acc_node_config *acc_node_conf(const acc_node *n)
+{
+	return &n->conf;
+}
 
-acc_store *acc_node_store(acc_node *n) { return n->store; }
+acc_store *acc_node_store(acc_node *n)
+{
+	return n->store;
+}
 
 acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *err)
 {
@@ -453,7 +462,10 @@ acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *er
 	return st;
 }
 
-void acc_node_public_key(const acc_node *n, uint8_t out[32]) { memcpy(out, n->pk, 32); }
+void acc_node_public_key(const acc_node *n, uint8_t out[32])
+{
+	memcpy(out, n->pk, 32);
+}
 
 acc_status acc_node_verifier(const acc_node *n, char *out, size_t outlen, acc_error *err)
 {
@@ -469,7 +481,7 @@ acc_status acc_node_verifier(const acc_node *n, char *out, size_t outlen, acc_er
 }
 
 acc_status acc_node_subkey(const acc_node *n, uint64_t id, const char context[8], uint8_t out[32],
-			   acc_error *err)
+                           acc_error *err)
 {
 	if (crypto_kdf_derive_from_key(out, 32, id, context, n->seed) != 0)
 		return acc_error_set(err, ACC_ECRYPTO, NULL, "key derivation failed");
@@ -494,8 +506,7 @@ int acc_node_member_name_valid(const char *name)
 	return 1;
 }
 
-acc_status acc_node_secret_generate(const char *name, char out[ACC_NODE_SECRET_MAX],
-				    acc_error *err)
+acc_status acc_node_secret_generate(const char *name, char out[ACC_NODE_SECRET_MAX], acc_error *err)
 {
 	if (!acc_node_member_name_valid(name))
 		return acc_error_set(err, ACC_EINVAL, NULL, "invalid member name");
@@ -507,7 +518,7 @@ acc_status acc_node_secret_generate(const char *name, char out[ACC_NODE_SECRET_M
 	memcpy(out, name, nl);
 	out[nl] = '.';
 	sodium_bin2base64(out + nl + 1, ACC_NODE_SECRET_RANDOM_LEN + 1, rnd, sizeof(rnd),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(rnd, sizeof(rnd));
 	return ACC_OK;
 }
@@ -519,7 +530,7 @@ static int b64url_char(char c)
 }
 
 acc_status acc_node_secret_member(const char *secret, size_t len,
-				  char name[ACC_NODE_MEMBER_NAME_MAX + 1])
+                                  char name[ACC_NODE_MEMBER_NAME_MAX + 1])
 {
 	name[0] = '\0';
 	if (!secret || len < ACC_NODE_SECRET_RANDOM_LEN + 2 ||
@@ -541,15 +552,15 @@ acc_status acc_node_secret_member(const char *secret, size_t len,
 }
 
 acc_status acc_node_secret_hash(const char *secret, size_t len, char out[ACC_NODE_SECRET_HASH_MAX],
-				acc_error *err)
+                                acc_error *err)
 {
 	if (!secret || len < 1 || len > ACC_NODE_SECRET_INPUT_MAX)
 		return acc_error_set(err, ACC_EINVAL, NULL, "a secret is 1 to %d bytes",
-				     ACC_NODE_SECRET_INPUT_MAX);
+		                     ACC_NODE_SECRET_INPUT_MAX);
 	if (!sodium_ready())
 		return acc_error_set(err, ACC_ECRYPTO, NULL, "libsodium cannot initialise");
 	if (crypto_pwhash_str(out, secret, len, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "password hashing ran out of memory");
 	return ACC_OK;
 }
@@ -618,10 +629,10 @@ static acc_status tls_create(const char *dir, const char *name, acc_error *err)
 	snprintf(cn, sizeof(cn), "%.50s (accord, local)", name);
 	if (!X509_set_version(x, 2) || !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
 	    !X509_gmtime_adj(X509_getm_notAfter(x), 365L * 86400) ||
-	    !X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_UTF8, (const unsigned char *)cn, -1,
-					-1, 0) ||
+	    !X509_NAME_add_entry_by_txt(subj, "O", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1,
+	                                0) ||
 	    !X509_NAME_add_entry_by_txt(subj, "CN", MBSTRING_ASC,
-					(const unsigned char *)"localhost", -1, -1, 0) ||
+	                                (const unsigned char *)"localhost", -1, -1, 0) ||
 	    !X509_set_issuer_name(x, subj) || !X509_set_pubkey(x, pkey) ||
 	    !add_ext(x, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1") ||
 	    !add_ext(x, NID_basic_constraints, "critical,CA:FALSE") ||
@@ -654,29 +665,30 @@ out:
 /* ---- accord init ---------------------------------------------------------------------------- */
 
 static acc_status write_conf(const char *path, const char *name, const char *listen, int tls,
-			     acc_error *err)
+                             acc_error *err)
 {
 	acc_buf b;
 	acc_buf_init(&b, 0);
-	acc_buf_printf(&b,
-		       "# accord.conf - the configuration of an Accord node.\n"
-		       "# Every key is documented in docs/config.md; commented keys show defaults.\n"
-		       "\n[node]\nname = %s\n# database = %s\n# key = %s\n"
-		       "\n[taxii]\nlisten = %s\n# title = Accord node %s\n# description =\n"
-		       "# contact =\ndefault_root = %s\n"
-		       "# max_content_length applies to api roots created later\n"
-		       "max_content_length = %llu\nmax_page_size = %d\ndefault_page_size = %d\n"
-		       "# threads = 0 means one per online CPU\nthreads = 0\n"
-		       "status_retention = %u\nconnection_timeout = 30\n",
-		       name, ACC_NODE_DB, ACC_NODE_KEY, listen, name, ACC_NODE_DEFAULT_ROOT,
-		       ACC_NODE_DEFAULT_MAX_CONTENT_LENGTH, ACC_NODE_DEFAULT_MAX_PAGE_SIZE,
-		       ACC_NODE_DEFAULT_PAGE_SIZE, ACC_NODE_STATUS_RETENTION_MIN);
+	acc_buf_printf(
+	    &b,
+	    "# accord.conf - the configuration of an Accord node.\n"
+	    "# Every key is documented in docs/config.md; commented keys show defaults.\n"
+	    "\n[node]\nname = %s\n# database = %s\n# key = %s\n"
+	    "\n[taxii]\nlisten = %s\n# title = Accord node %s\n# description =\n"
+	    "# contact =\ndefault_root = %s\n"
+	    "# max_content_length applies to api roots created later\n"
+	    "max_content_length = %llu\nmax_page_size = %d\ndefault_page_size = %d\n"
+	    "# threads = 0 means one per online CPU\nthreads = 0\n"
+	    "status_retention = %u\nconnection_timeout = 30\n",
+	    name, ACC_NODE_DB, ACC_NODE_KEY, listen, name, ACC_NODE_DEFAULT_ROOT,
+	    ACC_NODE_DEFAULT_MAX_CONTENT_LENGTH, ACC_NODE_DEFAULT_MAX_PAGE_SIZE,
+	    ACC_NODE_DEFAULT_PAGE_SIZE, ACC_NODE_STATUS_RETENTION_MIN);
 	if (tls)
 		acc_buf_printf(&b, "\n[tls]\ncert = %s\nkey = %s\n", ACC_NODE_TLS_CERT,
-			       ACC_NODE_TLS_KEY);
+		               ACC_NODE_TLS_KEY);
 	else
 		acc_buf_printf(&b, "\n[tls]\n# cert = %s\n# key = %s\n", ACC_NODE_TLS_CERT,
-			       ACC_NODE_TLS_KEY);
+		               ACC_NODE_TLS_KEY);
 	acc_buf_puts(&b, "\n[auth]\ncache_size = 4096\ncache_ttl = 300\n");
 	acc_status st = acc_buf_status(&b);
 	if (st == ACC_OK)
@@ -693,9 +705,9 @@ static acc_status init_store(acc_node *n, acc_node_init_result *res, acc_error *
 	acc_store *s = n->store;
 	acc_status st;
 	acc_store_root r = {.name = ACC_NODE_DEFAULT_ROOT,
-			    .title = "Default API root",
-			    .description = "The api root accord init creates.",
-			    .max_content_length = n->conf.max_content_length};
+	                    .title = "Default API root",
+	                    .description = "The api root accord init creates.",
+	                    .max_content_length = n->conf.max_content_length};
 	if ((st = acc_store_root_add(s, &r, err)) != ACC_OK)
 		return st;
 	acc_uuid u;
@@ -703,10 +715,10 @@ static acc_status init_store(acc_node *n, acc_node_init_result *res, acc_error *
 		return acc_error_set(err, ACC_ECRYPTO, NULL, "cannot make a random UUID");
 	acc_uuid_format(&u, res->collection_id);
 	acc_store_collection c = {.id = res->collection_id,
-				  .root = ACC_NODE_DEFAULT_ROOT,
-				  .title = "Shared intelligence",
-				  .description = "The collection accord init creates.",
-				  .alias = "shared"};
+	                          .root = ACC_NODE_DEFAULT_ROOT,
+	                          .title = "Shared intelligence",
+	                          .description = "The collection accord init creates.",
+	                          .alias = "shared"};
 	if ((st = acc_store_collection_add(s, &c, err)) != ACC_OK)
 		return st;
 	snprintf(res->root, sizeof(res->root), "%s", ACC_NODE_DEFAULT_ROOT);
@@ -719,17 +731,15 @@ static acc_status init_store(acc_node *n, acc_node_init_result *res, acc_error *
 	if ((st = acc_node_secret_hash(res->admin_secret, strlen(res->admin_secret), hash, err)) !=
 	    ACC_OK)
 		return st;
-	acc_store_member m = {.name = "admin",
-			      .identity = res->admin_identity,
-			      .admin = 1,
-			      .secret_hash = hash};
+	acc_store_member m = {
+	    .name = "admin", .identity = res->admin_identity, .admin = 1, .secret_hash = hash};
 	if ((st = acc_store_member_add(s, &m, err)) != ACC_OK)
 		return st;
 	return acc_store_grant(s, "admin", res->collection_id, ACC_PERM_READ | ACC_PERM_WRITE, err);
 }
 
 acc_status acc_node_init(const acc_node_init_options *opt, acc_node_init_result *res,
-			 acc_error *err)
+                         acc_error *err)
 {
 	acc_error_clear(err);
 	if (!opt || !opt->dir || !res)
@@ -740,7 +750,7 @@ acc_status acc_node_init(const acc_node_init_options *opt, acc_node_init_result 
 	const char *dir = opt->dir;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return acc_error_set(err, ACC_EIO, NULL, "%s: cannot create: %s", dir,
-				     strerror(errno));
+		                     strerror(errno));
 	char real[PATH_MAX], path[PATH_MAX + 32];
 	if (!realpath(dir, real))
 		return acc_error_set(err, ACC_EIO, NULL, "%s: %s", dir, strerror(errno));
@@ -754,7 +764,7 @@ acc_status acc_node_init(const acc_node_init_options *opt, acc_node_init_result 
 	}
 	if (strlen(name) > 200 || strpbrk(name, "\n\r;#"))
 		return acc_error_set(err, ACC_EINVAL, NULL,
-				     "node name: at most 200 bytes, no newline, ';' or '#'");
+		                     "node name: at most 200 bytes, no newline, ';' or '#'");
 	acc_status st;
 	if (opt->tls && (st = tls_create(real, name, err)) != ACC_OK)
 		return st;
@@ -765,7 +775,7 @@ acc_status acc_node_init(const acc_node_init_options *opt, acc_node_init_result 
 		return st;
 	snprintf(path, sizeof(path), "%s/%s", real, ACC_NODE_CONF);
 	if ((st = write_conf(path, name, opt->listen ? opt->listen : ACC_NODE_DEFAULT_LISTEN,
-			     opt->tls, err)) != ACC_OK)
+	                     opt->tls, err)) != ACC_OK)
 		return st;
 	acc_node *n = NULL;
 	if ((st = acc_node_open(real, &n, err)) != ACC_OK)

@@ -46,25 +46,25 @@ extern "C" {
 #endif
 
 /* File names inside a node directory. */
-#define ACC_NODE_CONF "accord.conf"
-#define ACC_NODE_DB "accord.db"
-#define ACC_NODE_KEY "node.key"
+#define ACC_NODE_CONF     "accord.conf"
+#define ACC_NODE_DB       "accord.db"
+#define ACC_NODE_KEY      "node.key"
 #define ACC_NODE_TLS_CERT "tls/cert.pem"
-#define ACC_NODE_TLS_KEY "tls/key.pem"
+#define ACC_NODE_TLS_KEY  "tls/key.pem"
 
 /* Defaults of accord.conf (docs/config.md). */
-#define ACC_NODE_DEFAULT_DIR "./accord-node"
-#define ACC_NODE_DEFAULT_LISTEN "127.0.0.1:8000"
-#define ACC_NODE_DEFAULT_ROOT "default"
+#define ACC_NODE_DEFAULT_DIR                "./accord-node"
+#define ACC_NODE_DEFAULT_LISTEN             "127.0.0.1:8000"
+#define ACC_NODE_DEFAULT_ROOT               "default"
 #define ACC_NODE_DEFAULT_MAX_CONTENT_LENGTH (10ull * 1024 * 1024) /* 10 MiB */
-#define ACC_NODE_DEFAULT_MAX_PAGE_SIZE 1000
-#define ACC_NODE_DEFAULT_PAGE_SIZE 100
-#define ACC_NODE_STATUS_RETENTION_MIN (24u * 3600) /* TAXII: status kept >= 24 h */
+#define ACC_NODE_DEFAULT_MAX_PAGE_SIZE      1000
+#define ACC_NODE_DEFAULT_PAGE_SIZE          100
+#define ACC_NODE_STATUS_RETENTION_MIN       (24u * 3600) /* TAXII: status kept >= 24 h */
 
 /* Secrets: "<name>.<43 base64url characters>" plus NUL fits in this. */
-#define ACC_NODE_MEMBER_NAME_MAX 64
+#define ACC_NODE_MEMBER_NAME_MAX   64
 #define ACC_NODE_SECRET_RANDOM_LEN 43
-#define ACC_NODE_SECRET_MAX (ACC_NODE_MEMBER_NAME_MAX + 1 + ACC_NODE_SECRET_RANDOM_LEN + 1)
+#define ACC_NODE_SECRET_MAX        (ACC_NODE_MEMBER_NAME_MAX + 1 + ACC_NODE_SECRET_RANDOM_LEN + 1)
 /* Longest secret accepted from a user (--secret-stdin) or a client. */
 #define ACC_NODE_SECRET_INPUT_MAX 1024
 /* crypto_pwhash_STRBYTES (128) */
@@ -75,30 +75,30 @@ extern "C" {
 /* accord.conf, parsed. Paths are absolute (relative ones in the file are
  * taken relative to the node directory). Strings are owned by the node. */
 typedef struct acc_node_config {
-	const char *dir;           /* the node directory, absolute */
-	const char *conf_path;     /* dir/accord.conf */
+	const char *dir;       /* the node directory, absolute */
+	const char *conf_path; /* dir/accord.conf */
 	/* [node] */
-	const char *name;          /* node name (free text, 1..200 bytes) */
-	const char *database;      /* SQLite file; default dir/accord.db */
-	const char *key_file;      /* default dir/node.key */
+	const char *name;     /* node name (free text, 1..200 bytes) */
+	const char *database; /* SQLite file; default dir/accord.db */
+	const char *key_file; /* default dir/node.key */
 	/* [taxii] */
-	const char *listen;        /* HOST:PORT; default 127.0.0.1:8000 */
-	const char *title;         /* discovery title; default "Accord node <name>" */
-	const char *description;   /* discovery description, may be NULL */
-	const char *contact;       /* discovery contact, may be NULL */
-	const char *default_root;  /* discovery "default"; NULL: none */
+	const char *listen;          /* HOST:PORT; default 127.0.0.1:8000 */
+	const char *title;           /* discovery title; default "Accord node <name>" */
+	const char *description;     /* discovery description, may be NULL */
+	const char *contact;         /* discovery contact, may be NULL */
+	const char *default_root;    /* discovery "default"; NULL: none */
 	uint64_t max_content_length; /* default for new api roots (bytes) */
-	size_t max_page_size;      /* caps `limit` */
-	size_t default_page_size;  /* page size when `limit` is absent */
-	unsigned threads;          /* HTTP worker threads; 0: online CPUs (max 64) */
-	uint64_t status_retention; /* seconds a status resource is kept (>= 24 h) */
+	size_t max_page_size;        /* caps `limit` */
+	size_t default_page_size;    /* page size when `limit` is absent */
+	unsigned threads;            /* HTTP worker threads; 0: online CPUs (max 64) */
+	uint64_t status_retention;   /* seconds a status resource is kept (>= 24 h) */
 	uint64_t connection_timeout; /* seconds an idle connection is kept */
 	/* [tls] (both or neither) */
-	const char *tls_cert;      /* PEM certificate chain, NULL: plain HTTP */
-	const char *tls_key;       /* PEM private key */
+	const char *tls_cert; /* PEM certificate chain, NULL: plain HTTP */
+	const char *tls_key;  /* PEM private key */
 	/* [auth] */
-	unsigned auth_cache_size;  /* verified secrets cached in memory (0: off) */
-	uint64_t auth_cache_ttl;   /* seconds a cached verification is trusted */
+	unsigned auth_cache_size; /* verified secrets cached in memory (0: off) */
+	uint64_t auth_cache_ttl;  /* seconds a cached verification is trusted */
 } acc_node_config;
 
 typedef struct acc_node acc_node;
@@ -110,19 +110,19 @@ const char *acc_node_dir_resolve(const char *dir);
 /* ---- creating a node --------------------------------------------------------- */
 
 typedef struct acc_node_init_options {
-	const char *dir;   /* required; created (mode 0700) if absent, must be
-			    * empty or absent (ACC_EEXIST if it holds accord.conf) */
-	const char *name;  /* node name; NULL: the directory's base name */
-	int tls;           /* make a self-signed certificate and configure it */
+	const char *dir;    /* required; created (mode 0700) if absent, must be
+	                     * empty or absent (ACC_EEXIST if it holds accord.conf) */
+	const char *name;   /* node name; NULL: the directory's base name */
+	int tls;            /* make a self-signed certificate and configure it */
 	const char *listen; /* NULL: ACC_NODE_DEFAULT_LISTEN */
 } acc_node_init_options;
 
 typedef struct acc_node_init_result {
-	char admin_name[ACC_NODE_MEMBER_NAME_MAX + 1];  /* "admin" */
-	char admin_secret[ACC_NODE_SECRET_MAX];         /* print once, then wipe */
+	char admin_name[ACC_NODE_MEMBER_NAME_MAX + 1]; /* "admin" */
+	char admin_secret[ACC_NODE_SECRET_MAX];        /* print once, then wipe */
 	char admin_identity[ACC_NODE_IDENTITY_MAX];
-	char collection_id[40];                         /* the default root's collection */
-	char root[ACC_NODE_MEMBER_NAME_MAX + 1];        /* "default" */
+	char collection_id[40];                  /* the default root's collection */
+	char root[ACC_NODE_MEMBER_NAME_MAX + 1]; /* "default" */
 } acc_node_init_result;
 
 /* Create a node directory: accord.conf, the store with api root "default"
@@ -131,7 +131,7 @@ typedef struct acc_node_init_result {
  * created so far are left for inspection and the error names the step.
  * The caller should sodium_memzero(res) after printing the secret. */
 acc_status acc_node_init(const acc_node_init_options *opt, acc_node_init_result *res,
-			 acc_error *err) ACC_WUR;
+                         acc_error *err) ACC_WUR;
 
 /* ---- opening a node ---------------------------------------------------------- */
 
@@ -157,8 +157,8 @@ acc_status acc_node_verifier(const acc_node *n, char *out, size_t outlen, acc_er
 
 /* Derive a 32-byte subkey of the node key for one purpose: context is
  * exactly 8 characters (crypto_kdf), e.g. "taxinext". Caller wipes it. */
-acc_status acc_node_subkey(const acc_node *n, uint64_t id, const char context[8],
-			   uint8_t out[32], acc_error *err) ACC_WUR;
+acc_status acc_node_subkey(const acc_node *n, uint64_t id, const char context[8], uint8_t out[32],
+                           acc_error *err) ACC_WUR;
 
 /* ---- members and secrets -------------------------------------------------------- */
 
@@ -169,19 +169,19 @@ int acc_node_member_name_valid(const char *name);
 /* A new secret "<name>.<43 base64url characters of 32 random bytes>".
  * ACC_EINVAL for an invalid name. Caller wipes out after use. */
 acc_status acc_node_secret_generate(const char *name, char out[ACC_NODE_SECRET_MAX],
-				    acc_error *err) ACC_WUR;
+                                    acc_error *err) ACC_WUR;
 
 /* The member name a generated secret names (the part before the last '.',
  * when what follows is 43 base64url characters and the name is valid), or
  * ACC_EINVALID for other secrets (use HTTP Basic with those). */
 acc_status acc_node_secret_member(const char *secret, size_t len,
-				  char name[ACC_NODE_MEMBER_NAME_MAX + 1]) ACC_WUR;
+                                  char name[ACC_NODE_MEMBER_NAME_MAX + 1]) ACC_WUR;
 
 /* crypto_pwhash_str (Argon2id, interactive limits) of secret[0..len).
  * len 1..ACC_NODE_SECRET_INPUT_MAX (ACC_EINVAL otherwise); ACC_ENOMEM when
  * the hash's memory cannot be had. Slow on purpose (~0.1 s, 64 MiB). */
-acc_status acc_node_secret_hash(const char *secret, size_t len,
-				char out[ACC_NODE_SECRET_HASH_MAX], acc_error *err) ACC_WUR;
+acc_status acc_node_secret_hash(const char *secret, size_t len, char out[ACC_NODE_SECRET_HASH_MAX],
+                                acc_error *err) ACC_WUR;
 
 /* 1 when secret matches hash (crypto_pwhash_str_verify: constant time in
  * the secret), 0 otherwise (also for an empty or malformed hash). Slow. */

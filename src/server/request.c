@@ -62,8 +62,8 @@ static acc_route_kind classify(char *seg[], size_t n)
 		return strcmp(seg[3], "objects") == 0 ? ACC_ROUTE_OBJECT : ACC_ROUTE_NOT_FOUND;
 	case 6:
 		return strcmp(seg[3], "objects") == 0 && strcmp(seg[5], "versions") == 0
-			   ? ACC_ROUTE_VERSIONS
-			   : ACC_ROUTE_NOT_FOUND;
+		           ? ACC_ROUTE_VERSIONS
+		           : ACC_ROUTE_NOT_FOUND;
 	}
 	return ACC_ROUTE_NOT_FOUND;
 }
@@ -76,8 +76,7 @@ static int location_safe(unsigned char c)
 void acc_route_parse(const char *path, size_t len, acc_arena *a, acc_route *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (!path || len < 2 || len > ACC_REQ_PATH_MAX || path[0] != '/' ||
-	    memchr(path, '\0', len))
+	if (!path || len < 2 || len > ACC_REQ_PATH_MAX || path[0] != '/' || memchr(path, '\0', len))
 		return;
 	int slash = path[len - 1] == '/';
 	char *copy = acc_arena_strndup(a, path + 1, len - 1 - (size_t)slash);
@@ -348,7 +347,10 @@ int acc_content_type_taxii(const char *ct)
 
 /* ---- query parameters ---------------------------------------------------------- */
 
-void acc_query_init(acc_query *q) { memset(q, 0, sizeof(*q)); }
+void acc_query_init(acc_query *q)
+{
+	memset(q, 0, sizeof(*q));
+}
 
 static int has_ctl(const char *s)
 {
@@ -360,7 +362,7 @@ static int has_ctl(const char *s)
 
 /* Append the comma-separated items of value to a NULL-terminated list. */
 static acc_status add_items(acc_query *q, const char ***list, size_t *n, const char *name,
-			    const char *value, acc_arena *a, acc_error *err)
+                            const char *value, acc_arena *a, acc_error *err)
 {
 	const char *p = value;
 	for (;;) {
@@ -377,8 +379,8 @@ static acc_status add_items(acc_query *q, const char ***list, size_t *n, const c
 			return acc_error_set(err, ACC_EINVALID, NULL, "%s: an empty value", name);
 		if (++q->nvalues > ACC_REQ_FILTER_VALUES_MAX)
 			return acc_error_set(err, ACC_EINVALID, NULL,
-					     "more than %d filter values in one request",
-					     ACC_REQ_FILTER_VALUES_MAX);
+			                     "more than %d filter values in one request",
+			                     ACC_REQ_FILTER_VALUES_MAX);
 		const char **nl = acc_arena_alloc(a, (*n + 2) * sizeof(*nl));
 		char *item = acc_arena_strndup(a, s, len);
 		if (!nl || !item)
@@ -444,7 +446,7 @@ static acc_status add_versions(acc_query *q, const char *value, acc_arena *a, ac
 }
 
 acc_status acc_query_add(acc_query *q, acc_query_kind k, const char *name, const char *value,
-			 acc_arena *a, acc_error *err)
+                         acc_arena *a, acc_error *err)
 {
 	if (!name)
 		return ACC_OK;
@@ -456,17 +458,17 @@ acc_status acc_query_add(acc_query *q, acc_query_kind k, const char *name, const
 	int filters = k == ACC_QUERY_OBJECTS || k == ACC_QUERY_OBJECT || k == ACC_QUERY_VERSIONS;
 	if (strlen(value) > ACC_REQ_VALUE_MAX && strcmp(name, "next") != 0)
 		return acc_error_set(err, ACC_EINVALID, NULL, "%.40s: value longer than %d bytes",
-				     name, ACC_REQ_VALUE_MAX);
+		                     name, ACC_REQ_VALUE_MAX);
 	if (has_ctl(value))
 		return acc_error_set(err, ACC_EINVALID, NULL,
-				     "%.40s: control characters are not allowed", name);
+		                     "%.40s: control characters are not allowed", name);
 	if (filters && strcmp(name, "added_after") == 0) {
 		if (q->has_added_after)
 			return acc_error_set(err, ACC_EINVALID, NULL, "added_after given twice");
 		acc_error e;
 		if (acc_time_parse(value, strlen(value), &q->added_after, &e) != ACC_OK)
 			return acc_error_set(err, ACC_EINVALID, NULL,
-					     "added_after: not a timestamp: %s", e.msg);
+			                     "added_after: not a timestamp: %s", e.msg);
 		q->has_added_after = 1;
 		q->nfilters++;
 		return ACC_OK;
@@ -477,11 +479,11 @@ acc_status acc_query_add(acc_query *q, acc_query_kind k, const char *name, const
 		size_t n = strlen(value);
 		if (n == 0 || n > 9 || strspn(value, "0123456789") != n)
 			return acc_error_set(err, ACC_EINVALID, NULL,
-					     "limit: not a positive integer");
+			                     "limit: not a positive integer");
 		unsigned long v = strtoul(value, NULL, 10);
 		if (v == 0)
 			return acc_error_set(err, ACC_EINVALID, NULL,
-					     "limit: must be greater than 0");
+			                     "limit: must be greater than 0");
 		q->limit = v;
 		q->has_limit = 1;
 		return ACC_OK;
@@ -509,12 +511,12 @@ acc_status acc_query_add(acc_query *q, acc_query_kind k, const char *name, const
 		for (size_t i = before; st == ACC_OK && i < q->nspec_versions; i++)
 			if (!spec_version_ok(q->spec_versions[i]))
 				st = acc_error_set(err, ACC_EINVALID, NULL,
-						   "match[spec_version]: \"%.32s\" is not a "
-						   "specification version like 2.1",
-						   q->spec_versions[i]);
+				                   "match[spec_version]: \"%.32s\" is not a "
+				                   "specification version like 2.1",
+				                   q->spec_versions[i]);
 	} else {
 		return acc_error_set(err, ACC_EINVALID, NULL,
-				     "%.60s: this endpoint does not support that filter", name);
+		                     "%.60s: this endpoint does not support that filter", name);
 	}
 	if (st == ACC_OK)
 		q->nfilters++;
@@ -544,7 +546,7 @@ static char *url_decode(const char *s, size_t n, acc_arena *a)
 		if (s[i] == '+') {
 			*o++ = ' ';
 		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-			   hexval(s[i + 2]) >= 0) {
+		           hexval(s[i + 2]) >= 0) {
 			char c = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			*o++ = c ? c : '\x01'; /* NUL would cut the string: a control */
 			i += 2;
@@ -557,7 +559,7 @@ static char *url_decode(const char *s, size_t n, acc_arena *a)
 }
 
 acc_status acc_query_parse_string(acc_query *q, acc_query_kind k, const char *qs, size_t len,
-				  acc_arena *a, acc_error *err)
+                                  acc_arena *a, acc_error *err)
 {
 	size_t count = 0;
 	const char *p = qs, *end = qs + len;
@@ -567,8 +569,8 @@ acc_status acc_query_parse_string(acc_query *q, acc_query_kind k, const char *qs
 		if (e > p) {
 			if (++count > ACC_REQ_PARAMS_MAX)
 				return acc_error_set(err, ACC_EINVALID, NULL,
-						     "more than %d query parameters",
-						     ACC_REQ_PARAMS_MAX);
+				                     "more than %d query parameters",
+				                     ACC_REQ_PARAMS_MAX);
 			const char *eq = memchr(p, '=', (size_t)(e - p));
 			char *name = url_decode(p, (size_t)((eq ? eq : e) - p), a);
 			char *value = eq ? url_decode(eq + 1, (size_t)(e - eq - 1), a) : NULL;
@@ -588,7 +590,10 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int cmp_time(const void *a, const void *b) { return acc_time_cmp(a, b); }
+static int cmp_time(const void *a, const void *b)
+{
+	return acc_time_cmp(a, b);
+}
 
 /* Sorted, deduplicated list as "name=a,b,c\n". */
 static void put_list(acc_buf *out, const char *name, const char **list, size_t n)
@@ -661,7 +666,7 @@ void acc_query_canonical(const acc_query *q, acc_buf *out)
 
 /* ---- next tokens ------------------------------------------------------------------ */
 
-#define NEXT_HEAD (1 + 1 + 8 + 8 + 2)
+#define NEXT_HEAD             (1 + 1 + 8 + 8 + 2)
 #define NEXT_SCOPE_INLINE_MAX 4096
 
 static void put_be64(uint8_t *p, uint64_t v)
@@ -679,12 +684,12 @@ static uint64_t get_be64(const uint8_t *p)
 }
 
 void acc_next_scope(const char *collection_id, const char *object_id, const acc_query *q,
-		    acc_buf *out)
+                    acc_buf *out)
 {
 	acc_buf full;
 	acc_buf_init(&full, 0);
 	acc_buf_printf(&full, "%s\n%s\n", collection_id ? collection_id : "",
-		       object_id ? object_id : "");
+	               object_id ? object_id : "");
 	acc_query_canonical(q, &full);
 	if (acc_buf_status(&full) != ACC_OK) {
 		acc_buf_reserve(out, SIZE_MAX / 2);
@@ -709,7 +714,8 @@ void acc_next_encode(const acc_next *n, const uint8_t key[ACC_NEXT_KEYBYTES], ac
 		return;
 	}
 	uint8_t *bin = acc_malloc(blen);
-	char *b64 = acc_malloc(sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+	char *b64 =
+	    acc_malloc(sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
 	if (!bin || !b64) {
 		acc_free(bin);
 		acc_free(b64);
@@ -725,15 +731,16 @@ void acc_next_encode(const acc_next *n, const uint8_t key[ACC_NEXT_KEYBYTES], ac
 	bin[19] = (uint8_t)n->scope_len;
 	memcpy(bin + NEXT_HEAD, n->scope, n->scope_len);
 	crypto_auth(bin + NEXT_HEAD + n->scope_len, bin, NEXT_HEAD + n->scope_len, key);
-	sodium_bin2base64(b64, sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-			  bin, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_bin2base64(b64,
+	                  sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+	                  bin, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	acc_buf_puts(out, b64);
 	acc_free(bin);
 	acc_free(b64);
 }
 
 acc_status acc_next_decode(const char *token, size_t len, const uint8_t key[ACC_NEXT_KEYBYTES],
-			   acc_arena *a, acc_next *out, acc_error *err)
+                           acc_arena *a, acc_next *out, acc_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	static const char bad[] = "next: not a token this node issued for this request";
@@ -745,7 +752,7 @@ acc_status acc_next_decode(const char *token, size_t len, const uint8_t key[ACC_
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
 	size_t blen = 0;
 	if (sodium_base642bin(bin, cap, token, len, NULL, &blen, NULL,
-			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    blen < NEXT_HEAD + crypto_auth_BYTES)
 		return acc_error_set(err, ACC_EINVALID, NULL, bad);
 	size_t slen = (size_t)bin[18] << 8 | bin[19];
@@ -773,7 +780,7 @@ acc_status acc_next_decode(const char *token, size_t len, const uint8_t key[ACC_
 }
 
 acc_status acc_query_from_scope(acc_query *q, acc_query_kind k, const char *scope, size_t len,
-				acc_arena *a, acc_error *err)
+                                acc_arena *a, acc_error *err)
 {
 	/* Skip the collection and object lines. */
 	const char *p = scope, *end = scope + len;
@@ -851,7 +858,7 @@ void acc_auth_parse(const char *h, acc_arena *a, acc_auth_credentials *out)
 	char *bin = acc_arena_alloc(a, cap + 1);
 	size_t blen = 0;
 	if (!bin || sodium_base642bin((unsigned char *)bin, cap, cred, cl, NULL, &blen, NULL,
-				      sodium_base64_VARIANT_ORIGINAL) != 0)
+	                              sodium_base64_VARIANT_ORIGINAL) != 0)
 		return;
 	bin[blen] = '\0';
 	char *colon = memchr(bin, ':', blen);
@@ -870,7 +877,7 @@ void acc_auth_parse(const char *h, acc_arena *a, acc_auth_credentials *out)
 /* ---- envelopes ----------------------------------------------------------------- */
 
 acc_status acc_envelope_parse(const char *body, size_t len, json_t **env, json_t **objects,
-			      acc_error *err)
+                              acc_error *err)
 {
 	*env = NULL;
 	*objects = NULL;
@@ -882,8 +889,8 @@ acc_status acc_envelope_parse(const char *body, size_t len, json_t **env, json_t
 	if (!json_is_object(e) || (o && !json_is_array(o))) {
 		json_decref(e);
 		return acc_error_set(err, ACC_EINVALID, NULL,
-				     "the body is not a TAXII envelope: an object whose "
-				     "\"objects\" is a list of STIX objects");
+		                     "the body is not a TAXII envelope: an object whose "
+		                     "\"objects\" is a list of STIX objects");
 	}
 	*env = e;
 	*objects = o;
@@ -946,12 +953,23 @@ void acc_json_put_stringn(acc_buf *b, const char *s, size_t n)
 			i++;
 		} else if (c < 0x20) {
 			switch (c) {
-			case '\n': acc_buf_puts(b, "\\n"); break;
-			case '\r': acc_buf_puts(b, "\\r"); break;
-			case '\t': acc_buf_puts(b, "\\t"); break;
-			case '\b': acc_buf_puts(b, "\\b"); break;
-			case '\f': acc_buf_puts(b, "\\f"); break;
-			default: acc_buf_printf(b, "\\u%04x", c);
+			case '\n':
+				acc_buf_puts(b, "\\n");
+				break;
+			case '\r':
+				acc_buf_puts(b, "\\r");
+				break;
+			case '\t':
+				acc_buf_puts(b, "\\t");
+				break;
+			case '\b':
+				acc_buf_puts(b, "\\b");
+				break;
+			case '\f':
+				acc_buf_puts(b, "\\f");
+				break;
+			default:
+				acc_buf_printf(b, "\\u%04x", c);
 			}
 			i++;
 		} else {
@@ -970,7 +988,10 @@ void acc_json_put_stringn(acc_buf *b, const char *s, size_t n)
 	acc_buf_putc(b, '"');
 }
 
-void acc_json_put_string(acc_buf *b, const char *s) { acc_json_put_stringn(b, s, strlen(s)); }
+void acc_json_put_string(acc_buf *b, const char *s)
+{
+	acc_json_put_stringn(b, s, strlen(s));
+}
 
 void acc_json_put_time(acc_buf *b, const acc_time *t, int digits)
 {

@@ -21,16 +21,16 @@
 #include "accord/time.h"
 
 /* Caps on client-controlled sizes of a request. */
-#define ACC_REQ_PATH_MAX 2048        /* URL path, bytes */
-#define ACC_REQ_SEGMENT_MAX 300      /* one path segment (object ids: ACC_STIX_ID_MAX) */
-#define ACC_REQ_PARAMS_MAX 256       /* query parameters */
-#define ACC_REQ_FILTER_VALUES_MAX 1000 /* values in all filters together */
-#define ACC_REQ_VALUE_MAX 8192       /* one parameter value, bytes */
-#define ACC_REQ_NEXT_MAX 24576       /* a next token, characters */
+#define ACC_REQ_PATH_MAX          2048  /* URL path, bytes */
+#define ACC_REQ_SEGMENT_MAX       300   /* one path segment (object ids: ACC_STIX_ID_MAX) */
+#define ACC_REQ_PARAMS_MAX        256   /* query parameters */
+#define ACC_REQ_FILTER_VALUES_MAX 1000  /* values in all filters together */
+#define ACC_REQ_VALUE_MAX         8192  /* one parameter value, bytes */
+#define ACC_REQ_NEXT_MAX          24576 /* a next token, characters */
 
 /* The media types of TAXII 2.1 and STIX 2.1. */
 #define ACC_MEDIA_TAXII "application/taxii+json;version=2.1"
-#define ACC_MEDIA_STIX "application/stix+json;version=2.1"
+#define ACC_MEDIA_STIX  "application/stix+json;version=2.1"
 
 /* ---- routes ------------------------------------------------------------------ */
 
@@ -56,7 +56,7 @@ typedef struct acc_route {
 	const char *collection; /* collection id or alias */
 	const char *object_id;
 	const char *status_id;
-	const char *location;   /* REDIRECT: the path with its trailing slash */
+	const char *location; /* REDIRECT: the path with its trailing slash */
 } acc_route;
 
 /* Route a decoded URL path (no query string). Never fails: unknown paths
@@ -89,11 +89,11 @@ int acc_content_type_taxii(const char *ct);
 
 /* Which parameters an endpoint takes (TAXII 2.1 sections 5.3-5.8). */
 typedef enum acc_query_kind {
-	ACC_QUERY_NONE = 0,  /* discovery, api root, collections, status: none */
-	ACC_QUERY_OBJECTS,   /* GET objects, manifest: every filter */
-	ACC_QUERY_OBJECT,    /* GET object: added_after, limit, next, version, spec_version */
-	ACC_QUERY_DELETE,    /* DELETE object: match[version], match[spec_version] */
-	ACC_QUERY_VERSIONS   /* versions: added_after, limit, next, match[spec_version] */
+	ACC_QUERY_NONE = 0, /* discovery, api root, collections, status: none */
+	ACC_QUERY_OBJECTS,  /* GET objects, manifest: every filter */
+	ACC_QUERY_OBJECT,   /* GET object: added_after, limit, next, version, spec_version */
+	ACC_QUERY_DELETE,   /* DELETE object: match[version], match[spec_version] */
+	ACC_QUERY_VERSIONS  /* versions: added_after, limit, next, match[spec_version] */
 } acc_query_kind;
 
 acc_query_kind acc_route_query_kind(acc_route_kind k, unsigned method);
@@ -103,18 +103,18 @@ typedef struct acc_query {
 	acc_time added_after;
 	int has_limit;
 	size_t limit;
-	const char *next;             /* raw token, NULL when absent */
-	const char **ids;             /* NULL-terminated arrays, NULL when absent */
+	const char *next; /* raw token, NULL when absent */
+	const char **ids; /* NULL-terminated arrays, NULL when absent */
 	size_t nids;
 	const char **types;
 	size_t ntypes;
-	unsigned version_flags;       /* 1 << ACC_MATCH_* */
+	unsigned version_flags; /* 1 << ACC_MATCH_* */
 	acc_time *versions;
 	size_t nversions;
 	const char **spec_versions;
 	size_t nspec_versions;
-	size_t nvalues;               /* all filter values, for the cap */
-	int nfilters;                 /* filter parameters seen (not limit, next) */
+	size_t nvalues; /* all filter values, for the cap */
+	int nfilters;   /* filter parameters seen (not limit, next) */
 } acc_query;
 
 void acc_query_init(acc_query *q);
@@ -125,13 +125,13 @@ void acc_query_init(acc_query *q);
  * added_after/limit/next, control characters and caps exceeded are
  * ACC_EINVALID with a message for the 400 error body. */
 acc_status acc_query_add(acc_query *q, acc_query_kind k, const char *name, const char *value,
-			 acc_arena *a, acc_error *err) ACC_WUR;
+                         acc_arena *a, acc_error *err) ACC_WUR;
 
 /* Split a raw query string "a=b&c=d" (percent-encoded, '+' is a space)
  * into decoded pairs and add each. For the fuzz target and tests; the server
  * gets pairs from libmicrohttpd, decoded the same way. */
 acc_status acc_query_parse_string(acc_query *q, acc_query_kind k, const char *qs, size_t len,
-				  acc_arena *a, acc_error *err) ACC_WUR;
+                                  acc_arena *a, acc_error *err) ACC_WUR;
 
 /* Canonical text of q's filters (not limit, not next): one "name=value\n"
  * line per filter in a fixed order, lists sorted and without duplicates,
@@ -149,10 +149,10 @@ void acc_query_canonical(const acc_query *q, acc_buf *out);
  * derived from the node key. Stateless: any process with the node key can
  * continue it; it does not expire. */
 typedef struct acc_next {
-	uint8_t kind;          /* acc_route_kind of the endpoint */
-	acc_time date;         /* cursor: (date, seq) of the last row served */
+	uint8_t kind;  /* acc_route_kind of the endpoint */
+	acc_time date; /* cursor: (date, seq) of the last row served */
 	int64_t seq;
-	const char *scope;     /* NUL-terminated, in the arena */
+	const char *scope; /* NUL-terminated, in the arena */
 	size_t scope_len;
 } acc_next;
 
@@ -163,30 +163,30 @@ void acc_next_encode(const acc_next *n, const uint8_t key[ACC_NEXT_KEYBYTES], ac
 /* Decode and authenticate a token. ACC_EINVALID for anything malformed or
  * forged (one message for all: nothing tells a forger how close it came). */
 acc_status acc_next_decode(const char *token, size_t len, const uint8_t key[ACC_NEXT_KEYBYTES],
-			   acc_arena *a, acc_next *out, acc_error *err) ACC_WUR;
+                           acc_arena *a, acc_next *out, acc_error *err) ACC_WUR;
 
 /* The scope text of a request: collection id, object id, canonical q. */
 void acc_next_scope(const char *collection_id, const char *object_id, const acc_query *q,
-		    acc_buf *out);
+                    acc_buf *out);
 
 /* Replace q's filters by those in a scope's canonical text (a request that
  * sent only `next`). ACC_EINVALID when the text does not parse. */
 acc_status acc_query_from_scope(acc_query *q, acc_query_kind k, const char *scope, size_t len,
-				acc_arena *a, acc_error *err) ACC_WUR;
+                                acc_arena *a, acc_error *err) ACC_WUR;
 
 /* ---- Authorization ------------------------------------------------------------------ */
 
 typedef enum acc_auth_scheme {
-	ACC_AUTH_NONE = 0,    /* no header */
+	ACC_AUTH_NONE = 0, /* no header */
 	ACC_AUTH_BASIC,
 	ACC_AUTH_BEARER,
-	ACC_AUTH_MALFORMED    /* a header we cannot use (other schemes too) */
+	ACC_AUTH_MALFORMED /* a header we cannot use (other schemes too) */
 } acc_auth_scheme;
 
 typedef struct acc_auth_credentials {
 	acc_auth_scheme scheme;
-	const char *user;     /* Basic: the user name; Bearer: NULL */
-	const char *secret;   /* the secret, NUL-terminated, in the arena */
+	const char *user;   /* Basic: the user name; Bearer: NULL */
+	const char *secret; /* the secret, NUL-terminated, in the arena */
 	size_t secret_len;
 } acc_auth_credentials;
 
@@ -204,7 +204,7 @@ void acc_auth_parse(const char *header, acc_arena *a, acc_auth_credentials *out)
  * from *env, NULL when absent) on success; ACC_EPARSE for malformed JSON
  * (err has line and column), ACC_EINVALID for JSON that is not an envelope. */
 acc_status acc_envelope_parse(const char *body, size_t len, json_t **env, json_t **objects,
-			      acc_error *err) ACC_WUR;
+                              acc_error *err) ACC_WUR;
 
 /* ---- JSON output helpers ---------------------------------------------------------------- */
 

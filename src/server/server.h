@@ -55,8 +55,8 @@ void acc_auth_free(acc_auth *au);
  * Blocks for one crypto_pwhash_str_verify (~0.1 s) unless the cache knows
  * the secret. */
 acc_auth_verdict acc_auth_check(acc_auth *au, acc_store *s, const char *client,
-				const acc_auth_credentials *cr, acc_arena *a, acc_principal *out,
-				unsigned *retry_after);
+                                const acc_auth_credentials *cr, acc_arena *a, acc_principal *out,
+                                unsigned *retry_after);
 
 /* ---- the server ---------------------------------------------------------------------- */
 
@@ -93,19 +93,19 @@ void acc_server_worker_put(acc_server *srv, acc_worker *w);
 /* ---- requests and responses --------------------------------------------------------------- */
 
 typedef struct acc_http_request {
-	unsigned method;            /* ACC_METHOD_*, 0 for others */
+	unsigned method; /* ACC_METHOD_*, 0 for others */
 	const char *method_name;
 	const char *path;
 	size_t path_len;
 	const char *const *qnames;  /* decoded query parameters */
 	const char *const *qvalues; /* NULL for "name" without '=' */
 	size_t nq;
-	const char *raw_query;      /* for redirects; may be NULL */
+	const char *raw_query; /* for redirects; may be NULL */
 	const char *accept;
 	const char *content_type;
 	const char *authorization;
 	const char *host;
-	const char *client;         /* peer address text */
+	const char *client; /* peer address text */
 	const char *body;
 	size_t body_len;
 	/* filled across the phases of one request by http.c */
@@ -116,7 +116,7 @@ typedef struct acc_http_request {
 typedef struct acc_http_response {
 	unsigned status;
 	acc_buf body;
-	const char *content_type;   /* NULL: application/taxii+json;version=2.1 */
+	const char *content_type; /* NULL: application/taxii+json;version=2.1 */
 	const char *location;
 	const char *allow;
 	int www_authenticate;
@@ -128,31 +128,29 @@ typedef struct acc_http_response {
 void acc_http_response_init(acc_http_response *rs);
 
 /* Fill rs with a TAXII error message resource (title from the status). */
-void acc_taxii_error(acc_http_response *rs, unsigned status, const char *fmt, ...)
-    ACC_PRINTF(3, 4);
+void acc_taxii_error(acc_http_response *rs, unsigned status, const char *fmt, ...) ACC_PRINTF(3, 4);
 
 /* Handle a complete request. */
-void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq,
-		      acc_http_response *rs);
+void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_http_response *rs);
 
 /* Checks made when a POST's headers arrive, before its body is read:
  * route, method, authentication, media types, the api root and collection,
  * write permission and Content-Length. Returns 1 with *max_body set when the
  * body should be read, 0 with an error response in rs otherwise. */
 int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
-			    uint64_t content_length, int has_content_length, uint64_t *max_body,
-			    acc_http_response *rs);
+                            uint64_t content_length, int has_content_length, uint64_t *max_body,
+                            acc_http_response *rs);
 
 /* POST objects (ingest.c): rq->body holds the envelope. */
 void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
-			    const acc_http_request *rq, const acc_store_collection *col,
-			    const acc_store_root *root, acc_http_response *rs);
+                            const acc_http_request *rq, const acc_store_collection *col,
+                            const acc_store_root *root, acc_http_response *rs);
 
 /* ---- running (http.c) ------------------------------------------------------------------- */
 
 typedef struct acc_serve_options {
-	const char *listen;   /* NULL: the node's [taxii] listen */
-	unsigned threads;     /* 0: the node's [taxii] threads */
+	const char *listen; /* NULL: the node's [taxii] listen */
+	unsigned threads;   /* 0: the node's [taxii] threads */
 	/* Called once listening, with the base URL (e.g. "http://127.0.0.1:8000"). */
 	void (*on_ready)(void *ctx, const char *base_url);
 	void *ctx;

@@ -39,20 +39,34 @@ void acc_http_response_init(acc_http_response *rs)
 static const char *status_title(unsigned status)
 {
 	switch (status) {
-	case 308: return "Permanent Redirect";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 408: return "Request Timeout";
-	case 413: return "Payload Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Entity";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
+	case 308:
+		return "Permanent Redirect";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 406:
+		return "Not Acceptable";
+	case 408:
+		return "Request Timeout";
+	case 413:
+		return "Payload Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
 	}
 	return "Error";
 }
@@ -161,15 +175,15 @@ void acc_server_worker_put(acc_server *srv, acc_worker *w)
 
 /* Authenticate rq (once per request). 1 when rq->who is set. */
 static int authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_request *rq,
-			acc_http_response *rs)
+                        acc_http_response *rs)
 {
 	if (rq->authenticated)
 		return 1;
 	acc_auth_credentials cr;
 	acc_auth_parse(rq->authorization, a, &cr);
 	unsigned retry = 0;
-	acc_auth_verdict v = acc_auth_check(srv->auth, w->store, rq->client, &cr, a, &rq->who,
-					    &retry);
+	acc_auth_verdict v =
+	    acc_auth_check(srv->auth, w->store, rq->client, &cr, a, &rq->who, &retry);
 	if (cr.secret)
 		sodium_memzero((void *)cr.secret, cr.secret_len);
 	switch (v) {
@@ -177,8 +191,8 @@ static int authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_r
 		rq->authenticated = 1;
 		return 1;
 	case ACC_AUTH_THROTTLED:
-		acc_taxii_error(rs, 429,
-				"too many failed authentications: try again in %u seconds", retry);
+		acc_taxii_error(rs, 429, "too many failed authentications: try again in %u seconds",
+		                retry);
 		rs->retry_after = retry ? retry : 1;
 		return 0;
 	case ACC_AUTH_ERROR:
@@ -186,10 +200,10 @@ static int authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_r
 		return 0;
 	default:
 		acc_taxii_error(rs, 401,
-				cr.scheme == ACC_AUTH_NONE
-				    ? "authentication required: HTTP Basic (member name and "
-				      "secret) or Bearer (secret)"
-				    : "the credentials were not accepted");
+		                cr.scheme == ACC_AUTH_NONE
+		                    ? "authentication required: HTTP Basic (member name and "
+		                      "secret) or Bearer (secret)"
+		                    : "the credentials were not accepted");
 		rs->www_authenticate = 1;
 		return 0;
 	}
@@ -197,7 +211,7 @@ static int authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_r
 
 /* Look up the api root of the route. 1 when found. */
 static int find_root(acc_worker *w, const acc_route *r, acc_store_root *root, acc_arena *a,
-		     acc_http_response *rs)
+                     acc_http_response *rs)
 {
 	acc_error err;
 	acc_status st = acc_store_root_get(w->store, r->root, root, &err);
@@ -222,8 +236,8 @@ static int find_root(acc_worker *w, const acc_route *r, acc_store_root *root, ac
 /* Look up the collection of the route and the requester's permissions on
  * it; a collection with no permission is not found. 1 when visible. */
 static int find_collection(acc_worker *w, const acc_http_request *rq, const acc_route *r,
-			   acc_store_collection *col, unsigned *perms, acc_arena *a,
-			   acc_http_response *rs)
+                           acc_store_collection *col, unsigned *perms, acc_arena *a,
+                           acc_http_response *rs)
 {
 	acc_error err;
 	acc_status st = acc_store_collection_get(w->store, r->root, r->collection, col, &err);
@@ -274,7 +288,7 @@ static void base_url(acc_server *srv, const acc_http_request *rq, acc_buf *b)
 	/* Host is client input: keep only characters a host:port may hold. */
 	for (const char *p = host; *p; p++)
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]_",
-			   *p))
+		           *p))
 			acc_buf_putc(b, *p);
 }
 
@@ -327,7 +341,7 @@ static void put_root_url(acc_server *srv, const acc_http_request *rq, acc_buf *b
 }
 
 static void discovery(acc_server *srv, acc_worker *w, acc_arena *a, const acc_http_request *rq,
-		      acc_http_response *rs)
+                      acc_http_response *rs)
 {
 	root_list l = {.a = a};
 	acc_error err;
@@ -377,7 +391,7 @@ static void api_root(const acc_store_root *root, acc_http_response *rs)
 		acc_json_put_string(b, root->description);
 	}
 	acc_buf_printf(b, ",\"versions\":[\"%s\"],\"max_content_length\":%llu}", ACC_MEDIA_TAXII,
-		       (unsigned long long)root->max_content_length);
+	               (unsigned long long)root->max_content_length);
 }
 
 static void put_collection(acc_buf *b, const acc_store_collection *c, unsigned perms)
@@ -395,8 +409,8 @@ static void put_collection(acc_buf *b, const acc_store_collection *c, unsigned p
 		acc_json_put_string(b, c->alias);
 	}
 	acc_buf_printf(b, ",\"can_read\":%s,\"can_write\":%s,\"media_types\":[\"%s\"]}",
-		       perms & ACC_PERM_READ ? "true" : "false",
-		       perms & ACC_PERM_WRITE ? "true" : "false", ACC_MEDIA_STIX);
+	               perms & ACC_PERM_READ ? "true" : "false",
+	               perms & ACC_PERM_WRITE ? "true" : "false", ACC_MEDIA_STIX);
 }
 
 typedef struct coll_list {
@@ -436,7 +450,7 @@ static int coll_cb(void *ctx, const acc_store_collection *c)
 }
 
 static void collections(acc_worker *w, acc_arena *a, const acc_http_request *rq,
-			const acc_store_root *root, acc_http_response *rs)
+                        const acc_store_root *root, acc_http_response *rs)
 {
 	coll_list l = {.a = a};
 	acc_error err;
@@ -495,7 +509,7 @@ void acc__taxii_put_status(acc_buf *b, const acc_store_status *st)
 	acc_buf_puts(b, ",\"request_timestamp\":");
 	acc_json_put_time(b, &st->request_timestamp, 6);
 	acc_buf_printf(b, ",\"total_count\":%zu,\"success_count\":%zu", st->total,
-		       st->success_count);
+	               st->success_count);
 	put_details(b, "successes", st->successes, st->nsuccesses);
 	acc_buf_printf(b, ",\"failure_count\":%zu", st->failure_count);
 	put_details(b, "failures", st->failures, st->nfailures);
@@ -505,7 +519,7 @@ void acc__taxii_put_status(acc_buf *b, const acc_store_status *st)
 }
 
 static void status(acc_worker *w, const acc_http_request *rq, const acc_route *r,
-		   acc_http_response *rs)
+                   acc_http_response *rs)
 {
 	acc_store_status st;
 	acc_error err;
@@ -523,7 +537,8 @@ static void status(acc_worker *w, const acc_http_request *rq, const acc_route *r
 	acc__taxii_put_status(&rs->body, &st);
 }
 
-/* ---- manifest, objects, object, versions ------------------------------------------------------- */
+/* ---- manifest, objects, object, versions -------------------------------------------------------
+ */
 
 typedef struct page_ctx {
 	acc_buf *b;
@@ -560,9 +575,9 @@ static int page_cb(void *ctx, const acc_store_object *o)
 
 /* Parse the query of rq for kind k into q, resolving `next`. 1 on success
  * (q filled, cursor in sq), 0 with a 400 in rs. */
-static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
-		      const acc_route *r, const acc_store_collection *col, acc_query_kind qk,
-		      acc_query *q, acc_store_query *sq, acc_http_response *rs)
+static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq, const acc_route *r,
+                      const acc_store_collection *col, acc_query_kind qk, acc_query *q,
+                      acc_store_query *sq, acc_http_response *rs)
 {
 	acc_error err;
 	acc_query_init(q);
@@ -580,9 +595,10 @@ static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
 	if (q->next) {
 		acc_next nx;
 		if (acc_next_decode(q->next, strlen(q->next), srv->next_key, a, &nx, &err) !=
-			ACC_OK ||
+		        ACC_OK ||
 		    nx.kind != (uint8_t)r->kind) {
-			acc_taxii_error(rs, 400, "next: not a token this node issued for this request");
+			acc_taxii_error(rs, 400,
+			                "next: not a token this node issued for this request");
 			return 0;
 		}
 		/* The token binds the collection, the object and the filters. */
@@ -590,7 +606,7 @@ static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
 		acc_buf_init(&scope, 0);
 		acc_next_scope(col->id, r->object_id, q, &scope);
 		int same = acc_buf_status(&scope) == ACC_OK && scope.len == nx.scope_len &&
-			   memcmp(scope.data, nx.scope, nx.scope_len) == 0;
+		           memcmp(scope.data, nx.scope, nx.scope_len) == 0;
 		acc_buf_free(&scope);
 		if (!same) {
 			/* A request with only `next` continues with the token's filters. */
@@ -601,14 +617,14 @@ static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
 			acc_next_scope(col->id, r->object_id, &empty, &s2);
 			size_t base = s2.len;
 			int scope_ok = acc_buf_status(&s2) == ACC_OK && nx.scope_len >= base &&
-				       memcmp(nx.scope, s2.data, base) == 0;
+			               memcmp(nx.scope, s2.data, base) == 0;
 			acc_buf_free(&s2);
 			if (q->nfilters != 0 || !scope_ok || nx.scope[base] == '#' ||
 			    acc_query_from_scope(q, qk, nx.scope, nx.scope_len, a, &err) !=
-				ACC_OK) {
+			        ACC_OK) {
 				acc_taxii_error(rs, 400,
-						"next: the token belongs to another request (other "
-						"filters, collection or object)");
+				                "next: the token belongs to another request (other "
+				                "filters, collection or object)");
 				return 0;
 			}
 		}
@@ -632,8 +648,8 @@ static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
 }
 
 static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const acc_http_request *rq,
-			  const acc_route *r, const acc_store_collection *col,
-			  acc_http_response *rs)
+                          const acc_route *r, const acc_store_collection *col,
+                          acc_http_response *rs)
 {
 	acc_query q;
 	acc_store_query sq;
@@ -655,8 +671,8 @@ static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 	acc_store_page_info info;
 	acc_error err;
 	acc_status st = r->kind == ACC_ROUTE_VERSIONS
-			    ? acc_store_object_versions(w->store, &sq, page_cb, &pc, &info, &err)
-			    : acc_store_object_query(w->store, &sq, page_cb, &pc, &info, &err);
+	                    ? acc_store_object_versions(w->store, &sq, page_cb, &pc, &info, &err)
+	                    : acc_store_object_query(w->store, &sq, page_cb, &pc, &info, &err);
 	if (st == ACC_OK && acc_buf_status(&items) != ACC_OK)
 		st = ACC_ENOMEM;
 	if (st != ACC_OK) {
@@ -675,10 +691,10 @@ static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 		acc_buf_init(&scope, 0);
 		acc_next_scope(col->id, r->object_id, &q, &scope);
 		acc_next nx = {.kind = (uint8_t)r->kind,
-			       .date = info.last_date,
-			       .seq = info.last_seq,
-			       .scope = scope.data ? scope.data : "",
-			       .scope_len = scope.len};
+		               .date = info.last_date,
+		               .seq = info.last_seq,
+		               .scope = scope.data ? scope.data : "",
+		               .scope_len = scope.len};
 		if (acc_buf_status(&scope) != ACC_OK)
 			acc_buf_reserve(b, SIZE_MAX / 2);
 		acc_buf_puts(b, ",\"next\":\"");
@@ -687,7 +703,8 @@ static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 		acc_buf_free(&scope);
 	}
 	if (info.count) {
-		acc_buf_puts(b, r->kind == ACC_ROUTE_VERSIONS ? ",\"versions\":[" : ",\"objects\":[");
+		acc_buf_puts(b,
+		             r->kind == ACC_ROUTE_VERSIONS ? ",\"versions\":[" : ",\"objects\":[");
 		acc_buf_append(b, items.data, items.len);
 		acc_buf_putc(b, ']');
 		acc_time_format(&info.first_added, 6, rs->date_first);
@@ -710,9 +727,9 @@ static int del_cb(void *ctx, const acc_store_object *o)
 	d->visible++;
 	acc_policy_class cls = {.tlp = (acc_policy_tlp)o->tlp, .producer = o->producer};
 	acc_policy_requester prq = {.kind = ACC_POLICY_MEMBER,
-				    .identity = d->rq->who.identity,
-				    .perms = ACC_POLICY_READ | ACC_POLICY_WRITE,
-				    .admin = d->rq->who.admin};
+	                            .identity = d->rq->who.identity,
+	                            .perms = ACC_POLICY_READ | ACC_POLICY_WRITE,
+	                            .admin = d->rq->who.admin};
 	/* The store hid what the requester may not read, so only the
 	 * producer rule is left: HIDE cannot happen here except for RED
 	 * objects an admin sees (and may delete). */
@@ -721,9 +738,9 @@ static int del_cb(void *ctx, const acc_store_object *o)
 	return 0;
 }
 
-static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a,
-			  const acc_http_request *rq, const acc_route *r,
-			  const acc_store_collection *col, acc_http_response *rs)
+static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a, const acc_http_request *rq,
+                          const acc_route *r, const acc_store_collection *col,
+                          acc_http_response *rs)
 {
 	acc_query q;
 	acc_store_query sq;
@@ -760,8 +777,8 @@ static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a,
 	}
 	if (d.forbidden) {
 		acc_store_rollback(w->store);
-		acc_taxii_error(rs, 403,
-				"only the member that produced an object, or an admin, may delete it");
+		acc_taxii_error(
+		    rs, 403, "only the member that produced an object, or an admin, may delete it");
 		return;
 	}
 	size_t deleted = 0;
@@ -778,13 +795,14 @@ static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a,
 	acc_buf_reset(&rs->body);
 }
 
-/* ---- dispatch ----------------------------------------------------------------------------------- */
+/* ---- dispatch -----------------------------------------------------------------------------------
+ */
 
 /* Steps shared by the full handler and the POST precheck, up to the
  * collection. Returns 1 to go on; w is borrowed for the caller. */
 static int common_checks(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_request *rq,
-			 acc_route *r, acc_store_root *root, acc_store_collection *col,
-			 unsigned *perms, acc_http_response *rs)
+                         acc_route *r, acc_store_root *root, acc_store_collection *col,
+                         unsigned *perms, acc_http_response *rs)
 {
 	if (!authenticate(srv, w, a, rq, rs))
 		return 0;
@@ -817,10 +835,10 @@ static int common_checks(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_
 		need = ACC_PERM_READ | ACC_PERM_WRITE; /* TAXII 2.1 section 5.7 */
 	if ((*perms & need) != need) {
 		acc_taxii_error(rs, 403, "%s",
-				need == ACC_PERM_WRITE ? "no write access to this collection"
-				: need == ACC_PERM_READ
-				    ? "no read access to this collection"
-				    : "deleting needs read and write access to this collection");
+		                need == ACC_PERM_WRITE ? "no write access to this collection"
+		                : need == ACC_PERM_READ
+		                    ? "no read access to this collection"
+		                    : "deleting needs read and write access to this collection");
 		return 0;
 	}
 	if (rq->method == ACC_METHOD_POST && !acc_content_type_taxii(rq->content_type)) {
@@ -832,7 +850,7 @@ static int common_checks(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_
 
 /* Route and method; 1 to go on. */
 static int route_checks(acc_arena *a, const acc_http_request *rq, acc_route *r,
-			acc_http_response *rs)
+                        acc_http_response *rs)
 {
 	acc_route_parse(rq->path, rq->path_len, a, r);
 	if (r->kind == ACC_ROUTE_NOT_FOUND) {
@@ -852,8 +870,8 @@ static int route_checks(acc_arena *a, const acc_http_request *rq, acc_route *r,
 	}
 	if (!(acc_route_methods(r->kind) & rq->method)) {
 		acc_taxii_error(rs, 405, "%s is not allowed here; allowed: %s",
-				rq->method_name ? rq->method_name : "this method",
-				acc_route_allow(r->kind));
+		                rq->method_name ? rq->method_name : "this method",
+		                acc_route_allow(r->kind));
 		rs->allow = acc_route_allow(r->kind);
 		return 0;
 	}
@@ -861,8 +879,8 @@ static int route_checks(acc_arena *a, const acc_http_request *rq, acc_route *r,
 }
 
 int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
-			    uint64_t content_length, int has_content_length, uint64_t *max_body,
-			    acc_http_response *rs)
+                            uint64_t content_length, int has_content_length, uint64_t *max_body,
+                            acc_http_response *rs)
 {
 	acc_route r;
 	if (!route_checks(a, rq, &r, rs))
@@ -884,9 +902,10 @@ int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
 		return 0;
 	*max_body = root.max_content_length;
 	if (has_content_length && content_length > root.max_content_length) {
-		acc_taxii_error(rs, 413, "the body is larger than this api root's "
-					 "max_content_length (%llu bytes)",
-				(unsigned long long)root.max_content_length);
+		acc_taxii_error(rs, 413,
+		                "the body is larger than this api root's "
+		                "max_content_length (%llu bytes)",
+		                (unsigned long long)root.max_content_length);
 		return 0;
 	}
 	return 1;
