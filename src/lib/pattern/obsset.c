@@ -261,7 +261,8 @@ acc_status acc_pattern_obsset_add(acc_pattern_obsset *s, json_t *v, acc_error *e
 			const json_t *id = json_object_get(P.ided[i], "id");
 			(void)json_object_set(s->by_id, json_string_value(id), (json_t *)P.ided[i]);
 		}
-		memcpy(s->obs + s->n_obs, P.obs, P.n * sizeof(*P.obs));
+		if (P.n)
+			memcpy(s->obs + s->n_obs, P.obs, P.n * sizeof(*P.obs));
 		s->n_obs += P.n;
 	}
 	acc_free(P.obs);
