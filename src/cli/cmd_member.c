@@ -87,8 +87,8 @@ static int set_secret(const char *cmd, acc_node *node, const char *name, const c
 		secret[len] = '\0';
 		if (!ok) {
 			cli_errorf("%s: %s: cannot write the secret: the member is %s, but its "
-				   "secret is lost (rotate it)",
-				   cmd, name, rotate ? "rotated" : "added");
+			           "secret is lost (rotate it)",
+			           cmd, name, rotate ? "rotated" : "added");
 			cli_secret_free(secret);
 			return CLI_USAGE;
 		}
