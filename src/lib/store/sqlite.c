@@ -14,7 +14,7 @@
  *
  * Writes: outside acc_store_begin a write runs in BEGIN IMMEDIATE .. COMMIT;
  * inside, a call that runs several modifying statements opens SAVEPOINT
- * acc_w before the second (wmulti) and rolls back to it on failure; a single
+ * acc_w before its first (wmulti) and rolls back to it on failure; a single
  * statement is atomic by itself. So a failed call never leaves half its work
  * behind.
  *
