@@ -132,8 +132,8 @@ static const char *verdict(json_t *c, char *why, size_t whyn)
 }
 
 /* The 36 STIX 2.0 unicode-normalization cases give their observed-data
- * the type "cybox-container"; STIX 2.0 Part 2 section 2.13 says of
- * observed-data "The value of the type property MUST be observed-data".
+ * the type "cybox-container"; STIX 2.0 Part 2 says of observed-data's type
+ * property "The value of this property MUST be observed-data."
  * As it is, such an object is no observation (nothing can match); the
  * case's own rule is judged on a copy with the type repaired. */
 static size_t repair_types(json_t *c, cstate *cs)
