@@ -32,6 +32,7 @@
 #include "accord/store.h"
 #include "accord/time.h"
 #include "store/sqlite_int.h"
+#include "store/store_int.h"
 
 #define C1 "5d0f6e8a-2c43-4d3e-9a7b-1f0e2d3c4b5a"
 #define C2 "6e1a7f9b-3d54-4e4f-8b8c-2a1f3e4d5c6b"
@@ -1572,6 +1573,336 @@ static void test_invalid_args(void **state)
 	acc_store_close(NULL);
 }
 
+/* ---- against a model ------------------------------------------------------- */
+
+/* Random objects, random filter sets, random page sizes: every answer (all
+ * pages concatenated) must equal a naive evaluation of the rules of
+ * accord/store.h over a copy of the rows, also after random deletes. */
+
+struct mrow {
+	int64_t seq, added;
+	int id, ver, spec, type, tlp, producer, recipient, alive;
+	acc_time version;
+};
+
+static uint64_t rng_state = 88172645463325252ull;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+enum { M_IDS = 14, M_VERS = 4, M_ROWS = M_IDS * M_VERS };
+static const char *const m_types[] = {"indicator", "malware", "campaign"};
+static const char *const m_specs[] = {"2.0", "2.1"};
+static const char *const m_idents[] = {ID_A, ID_B, ID_C};
+
+static void m_id(int id, char *out, size_t n)
+{
+	snprintf(out, n, "%s--00000000-0000-4000-8000-%012d", m_types[id % 3], id);
+}
+
+struct mquery {
+	acc_store_query q;
+	acc_store_requester who;
+	int ids[4], nids;
+	int types[4], ntypes;
+	int specs[3], nspecs; /* 2 = "9.9" */
+	const char *id_s[5], *type_s[5], *spec_s[4];
+	char id_buf[4][80];
+	acc_time vers[2];
+	int who_kind; /* 0 anon, 1 peer, 2 member, 3 member A, 4 member B, 5 admin */
+	int64_t after;
+	int has_after;
+	acc_time after_t;
+};
+
+static int m_visible(const struct mrow *r, int kind)
+{
+	switch (kind) {
+	case 0:
+		return r->tlp == ACC_TLP_CLEAR;
+	case 1:
+		return r->tlp <= ACC_TLP_GREEN;
+	case 2:
+		return r->tlp <= ACC_TLP_AMBER_STRICT;
+	case 3:
+	case 4:
+		return r->tlp <= ACC_TLP_AMBER_STRICT || r->producer == kind - 3 ||
+		       r->recipient == kind - 3;
+	default:
+		return 1;
+	}
+}
+
+static int m_in(const int *v, int n, int x)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == x)
+			return 1;
+	return 0;
+}
+
+/* Does row r pass the selection of mq (versions_ep: the versions endpoint)? */
+static int m_selected(const struct mrow *rows, int nrows, const struct mrow *r,
+                      const struct mquery *mq, int versions_ep, int for_delete)
+{
+	/* candidates: the spec filter */
+	int maxspec = -1;
+	for (int i = 0; i < nrows; i++)
+		if (rows[i].alive && rows[i].id == r->id && rows[i].spec > maxspec)
+			maxspec = rows[i].spec;
+#define CAND(x)                                                                                    \
+	((x)->alive && (x)->id == r->id &&                                                         \
+	 (mq->nspecs ? m_in(mq->specs, mq->nspecs, (x)->spec) : (x)->spec == maxspec))
+	if (!CAND(r))
+		return 0;
+	unsigned f = mq->q.version_flags;
+	int exact = 0;
+	for (size_t k = 0; k < mq->q.nversions; k++)
+		exact |= acc_time_cmp(&mq->q.versions[k], &r->version) == 0;
+	if (!versions_ep) {
+		if (f == 0 && mq->q.nversions == 0)
+			f = 1u << ACC_MATCH_LAST;
+		if (!(f & (1u << ACC_MATCH_ALL))) {
+			int is_last = 1, is_first = 1;
+			for (int i = 0; i < nrows; i++) {
+				if (!CAND(&rows[i]))
+					continue;
+				if (acc_time_cmp(&rows[i].version, &r->version) > 0)
+					is_last = 0;
+				if (acc_time_cmp(&rows[i].version, &r->version) < 0)
+					is_first = 0;
+			}
+			int ok = exact || ((f & (1u << ACC_MATCH_LAST)) && is_last) ||
+			         ((f & (1u << ACC_MATCH_FIRST)) && is_first);
+			if (!ok)
+				return 0;
+		}
+	}
+#undef CAND
+	if (mq->has_after && r->added <= mq->after)
+		return 0;
+	if (mq->nids && !m_in(mq->ids, mq->nids, r->id))
+		return 0;
+	if (mq->ntypes && !m_in(mq->types, mq->ntypes, r->type))
+		return 0;
+	(void)for_delete;
+	return m_visible(r, mq->who_kind);
+}
+
+static void m_random_query(struct mquery *mq, int versions_ep)
+{
+	memset(mq, 0, sizeof(*mq));
+	mq->q.collection_id = C1;
+	mq->who_kind = (int)rnd(6);
+	static const acc_store_requester whos[6] = {{.anonymous = 1},
+	                                            {.peer = 1, .identity = ID_A},
+	                                            {.member_of_node = 1},
+	                                            {.member_of_node = 1, .identity = ID_A},
+	                                            {.member_of_node = 1, .identity = ID_B},
+	                                            {.admin = 1}};
+	mq->who = whos[mq->who_kind];
+	mq->q.who = &mq->who;
+	if (versions_ep || rnd(4) == 0) {
+		mq->nids = versions_ep ? 1 : 1 + (int)rnd(3);
+		for (int i = 0; i < mq->nids; i++) {
+			mq->ids[i] = (int)rnd(M_IDS);
+			m_id(mq->ids[i], mq->id_buf[i], sizeof(mq->id_buf[i]));
+			mq->id_s[i] = mq->id_buf[i];
+		}
+		if (versions_ep)
+			mq->nids = 1;
+		mq->q.ids = mq->id_s;
+	}
+	if (rnd(3) == 0) {
+		mq->ntypes = 1 + (int)rnd(3);
+		for (int i = 0; i < mq->ntypes; i++) {
+			mq->types[i] = (int)rnd(3);
+			mq->type_s[i] = m_types[mq->types[i]];
+		}
+		mq->q.types = mq->type_s;
+	}
+	if (rnd(3) == 0) {
+		mq->nspecs = 1 + (int)rnd(3);
+		for (int i = 0; i < mq->nspecs; i++) {
+			mq->specs[i] = (int)rnd(3);
+			mq->spec_s[i] = mq->specs[i] == 2 ? "9.9" : m_specs[mq->specs[i]];
+		}
+		mq->q.spec_versions = mq->spec_s;
+	}
+	mq->q.version_flags = rnd(2) ? 0 : (unsigned)rnd(8);
+	if (rnd(5) == 0) {
+		mq->q.nversions = 1 + rnd(2);
+		for (size_t i = 0; i < mq->q.nversions; i++) {
+			char t[40];
+			snprintf(t, sizeof(t), "2024-0%u-01T00:00:00Z", 1 + rnd(M_VERS));
+			mq->vers[i] = ts(t);
+		}
+		mq->q.versions = mq->vers;
+	}
+	mq->q.limit = 1 + rnd(6);
+	mq->q.with_json = (int)rnd(2);
+}
+
+static void test_model(void **state)
+{
+	struct fx *f = *state;
+	acc_store *s = f->s;
+	acc_error err;
+	base_setup(s);
+	struct mrow rows[M_ROWS];
+	int nrows = 0;
+	acc_time shared = ts("2024-06-01T00:00:00Z");
+	/* Versions in random order; a few share a restored date_added. */
+	int order[M_ROWS];
+	for (int i = 0; i < M_ROWS; i++)
+		order[i] = i;
+	for (int i = M_ROWS - 1; i > 0; i--) {
+		int j = (int)rnd((unsigned)i + 1), t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (int k = 0; k < M_ROWS; k++) {
+		int id = order[k] / M_VERS, ver = order[k] % M_VERS;
+		if (rnd(4) == 0)
+			continue; /* not every version exists */
+		struct mrow *r = &rows[nrows];
+		memset(r, 0, sizeof(*r));
+		r->id = id;
+		r->ver = ver;
+		r->type = id % 3;
+		r->spec = (int)rnd(2);
+		static const acc_store_tlp tl[] = {ACC_TLP_CLEAR, ACC_TLP_GREEN, ACC_TLP_AMBER,
+		                                   ACC_TLP_AMBER_STRICT, ACC_TLP_RED};
+		r->tlp = (int)tl[rnd(5)];
+		r->producer = (int)rnd(3);
+		r->recipient = r->tlp == ACC_TLP_RED && rnd(2) ? (int)rnd(3) : -1;
+		r->alive = 1;
+		char idbuf[80], mod[40];
+		m_id(id, idbuf, sizeof(idbuf));
+		snprintf(mod, sizeof(mod), "2024-0%d-01T00:00:00.000Z", ver + 1);
+		r->version = ts(mod);
+		const char *rec[] = {r->recipient >= 0 ? m_idents[r->recipient] : NULL, NULL};
+		struct obj d = {.id = idbuf,
+		                .type = m_types[r->type],
+		                .spec = m_specs[r->spec],
+		                .modified = mod,
+		                .tlp = (acc_store_tlp)r->tlp,
+		                .producer = m_idents[r->producer],
+		                .recipients = rec,
+		                .restore = rnd(5) == 0 ? &shared : NULL};
+		acc_store_object o;
+		int dup;
+		if (put_full(s, &d, &dup, &o, &err) != ACC_OK)
+			fail_msg("put: %s", err.msg);
+		r->seq = o.seq;
+		r->added = o.date_added.sec * 1000000 + o.date_added.nsec / 1000;
+		nrows++;
+	}
+
+	for (int round = 0; round < 400; round++) {
+		int versions_ep = rnd(6) == 0;
+		struct mquery mq;
+		m_random_query(&mq, versions_ep);
+		if (rnd(4) == 0) {
+			mq.has_after = 1;
+			const struct mrow *pick = &rows[rnd((unsigned)nrows)];
+			mq.after = pick->added;
+			acc__store_us_time(pick->added, &mq.after_t);
+			mq.q.added_after = &mq.after_t;
+		}
+		/* expected: selected rows in (date_added, seq) order */
+		int64_t want[M_ROWS];
+		int nwant = 0;
+		for (int i = 0; i < nrows; i++)
+			if (m_selected(rows, nrows, &rows[i], &mq, versions_ep, 0))
+				want[nwant++] = rows[i].seq;
+		for (int i = 1; i < nwant; i++)
+			for (int j = i; j > 0; j--) {
+				const struct mrow *a = NULL, *b = NULL;
+				for (int k = 0; k < nrows; k++) {
+					if (rows[k].seq == want[j - 1])
+						a = &rows[k];
+					if (rows[k].seq == want[j])
+						b = &rows[k];
+				}
+				if (a->added < b->added ||
+				    (a->added == b->added && a->seq < b->seq))
+					break;
+				int64_t t = want[j];
+				want[j] = want[j - 1];
+				want[j - 1] = t;
+			}
+		/* got: every page */
+		struct rows rs = {0};
+		size_t pages = 0;
+		for (;;) {
+			acc_store_page_info info;
+			size_t before = rs.n;
+			acc_status st =
+			    versions_ep
+			        ? acc_store_object_versions(s, &mq.q, collect, &rs, &info, &err)
+			        : acc_store_object_query(s, &mq.q, collect, &rs, &info, &err);
+			if (st != ACC_OK)
+				fail_msg("round %d: %s", round, err.msg);
+			assert_int_equal(info.count, rs.n - before);
+			assert_true(info.count <= mq.q.limit);
+			pages++;
+			if (!info.more)
+				break;
+			assert_int_equal(info.count, mq.q.limit);
+			mq.q.has_cursor = 1;
+			mq.q.cursor_date = info.last_date;
+			mq.q.cursor_seq = info.last_seq;
+		}
+		int same = (int)rs.n == nwant;
+		for (int i = 0; same && i < nwant; i++)
+			same = rs.r[i].seq == want[i];
+		if (!same) {
+			char g[512] = "", w[512] = "";
+			for (size_t i = 0; i < rs.n && strlen(g) < 480; i++)
+				snprintf(g + strlen(g), sizeof(g) - strlen(g), "%lld ",
+				         (long long)rs.r[i].seq);
+			for (int i = 0; i < nwant && strlen(w) < 480; i++)
+				snprintf(w + strlen(w), sizeof(w) - strlen(w), "%lld ",
+				         (long long)want[i]);
+			fail_msg(
+			    "round %d (versions %d, who %d, ids %d, types %d, specs %d, flags %u, "
+			    "exact %zu, after %d): got [%s] want [%s]",
+			    round, versions_ep, mq.who_kind, mq.nids, mq.ntypes, mq.nspecs,
+			    mq.q.version_flags, mq.q.nversions, mq.has_after, g, w);
+		}
+		rows_free(&rs);
+
+		/* Now and then, delete by a random selection and update the model. */
+		if (round % 25 == 24) {
+			struct mquery dq;
+			m_random_query(&dq, 0);
+			if (!dq.nids) {
+				dq.nids = 1;
+				dq.ids[0] = (int)rnd(M_IDS);
+				m_id(dq.ids[0], dq.id_buf[0], sizeof(dq.id_buf[0]));
+				dq.id_s[0] = dq.id_buf[0];
+				dq.q.ids = dq.id_s;
+			}
+			int gone[M_ROWS], ngone = 0;
+			for (int i = 0; i < nrows; i++)
+				if (m_selected(rows, nrows, &rows[i], &dq, 0, 1))
+					gone[ngone++] = i;
+			size_t n = 0;
+			assert_int_equal(acc_store_object_delete(s, &dq.q, &n, &err), ACC_OK);
+			assert_int_equal(n, (size_t)ngone);
+			for (int i = 0; i < ngone; i++)
+				rows[gone[i]].alive = 0;
+		}
+	}
+	assert_int_equal(acc_store_check(s, &err), ACC_OK);
+}
+
 /* ---- query plans --------------------------------------------------------- */
 
 /* Every query shape must walk an index: no full scan of objects, and a
@@ -1806,6 +2137,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_not_accord, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_invalid_args, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_model, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_query_plans, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
