@@ -17,5 +17,6 @@
 #include "policy.h"
 #include "store.h"
 #include "tlog.h"
+#include "sig.h"
 
 #endif

@@ -38,4 +38,12 @@
 #define ACC_LIMIT_TLOG_NAME        256     /* key name / origin, bytes */
 #define ACC_LIMIT_TLOG_ENTRY_FIELD 1024    /* collection, member, date_added of an entry */
 
+/* Signatures (accord/sig.h): key files, DSSE envelopes and the in-toto
+ * statements inside them come from users and peers. */
+#define ACC_LIMIT_SIG_KEY_FILE   4096           /* a public or secret key file, bytes */
+#define ACC_LIMIT_SIG_ENVELOPE   (1024u * 1024) /* one DSSE envelope, bytes */
+#define ACC_LIMIT_SIG_SIGNATURES 16             /* signatures in one DSSE envelope */
+#define ACC_LIMIT_SIG_SUBJECTS   1000           /* subjects of one in-toto statement */
+#define ACC_LIMIT_SIG_FIELD      1024           /* artifact name, version, member, bytes */
+
 #endif
