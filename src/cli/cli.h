@@ -43,6 +43,13 @@ extern const cli_command cli_cmd_restore;
 extern const cli_command cli_cmd_push;
 extern const cli_command cli_cmd_pull;
 extern const cli_command cli_cmd_taxii_discover;
+/* member signatures and artifacts (cmd_key.c, cmd_sign.c, cmd_verify.c,
+ * cmd_artifact.c); their shared helpers are in cli_sig.h */
+extern const cli_command cli_cmd_key_gen;
+extern const cli_command cli_cmd_sign;
+extern const cli_command cli_cmd_verify_object;
+extern const cli_command cli_cmd_artifact_sign;
+extern const cli_command cli_cmd_artifact_verify;
 
 /* Worker threads to use: $ACCORD_THREADS if set (1-64), else the online CPUs. */
 unsigned cli_threads(void);

@@ -32,6 +32,11 @@ static const cli_command *const commands[] = {
 	&cli_cmd_push,
 	&cli_cmd_pull,
 	&cli_cmd_taxii_discover,
+	&cli_cmd_key_gen,
+	&cli_cmd_sign,
+	&cli_cmd_verify_object,
+	&cli_cmd_artifact_sign,
+	&cli_cmd_artifact_verify,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
