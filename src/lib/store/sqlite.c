@@ -431,7 +431,7 @@ static acc_status run(struct sq *q, sqlite3_stmt *st, acc_error *err, const char
 
 static acc_status run_fixed(struct sq *q, int which, acc_error *err, const char *what)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, which, &st, err);
 	return r ? r : run(q, st, err, what);
 }
@@ -491,7 +491,7 @@ static acc_status clock_load(struct sq *q, acc_error *err)
 {
 	if (q->clock_loaded)
 		return ACC_OK;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_CLOCK_GET, &st, err);
 	if (r)
 		return r;
@@ -513,7 +513,7 @@ static acc_status clock_flush(struct sq *q, acc_error *err)
 {
 	if (!q->clock_dirty)
 		return ACC_OK;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_CLOCK_SET, &st, err);
 	if (r)
 		return r;
@@ -726,7 +726,7 @@ static acc_status migrate(struct sq *q, acc_error *err)
 		r = acc_error_set(err, ACC_EINVALID, NULL,
 		                  "database schema version %ld is newer than this accord's (%d)",
 		                  version, SCHEMA_LATEST);
-	for (long v = version; r == ACC_OK && v < SCHEMA_LATEST; v++)
+	for (long v = version; r == ACC_OK && v >= 0 && v < SCHEMA_LATEST; v++)
 		r = exec_sql(q, migrations[v], err, "migrating the schema");
 	if (r == ACC_OK && version != SCHEMA_LATEST) {
 		char sql[128];
@@ -772,14 +772,19 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 
 	/* Create the file ourselves so that it is private (0600): it holds
 	 * secret hashes and RED objects. SQLite gives -wal and -shm the
-	 * database file's mode. */
+	 * database file's mode. Only when it does not exist yet: closing any
+	 * descriptor of a file drops all of this process's POSIX locks on it,
+	 * so opening and closing an existing database here would silently
+	 * release the locks of other handles in this process (a server's
+	 * workers), and another process could then delete the WAL under them. */
 	acc_status r = ACC_OK;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = acc_error_set(err, ACC_EIO, NULL, "opening %.200s: %s", path, strerror(errno));
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+	} else if (errno != EEXIST) {
+		r = acc_error_set(err, ACC_EIO, NULL, "creating %.200s: %s", path, strerror(errno));
 		goto out;
 	}
-	close(fd);
 	int rc = sqlite3_open_v2(path, &q->db,
 	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
 	                             SQLITE_OPEN_EXRESCODE,
@@ -842,7 +847,7 @@ static acc_status resolve_cid(struct sq *q, const char *id, int64_t *cid, acc_er
 		*cid = q->cid_val;
 		return ACC_OK;
 	}
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_CID, &st, err);
 	if (r)
 		return r;
@@ -869,7 +874,7 @@ static acc_status resolve_cid(struct sq *q, const char *id, int64_t *cid, acc_er
 static acc_status resolve_member(struct sq *q, const char *name, int64_t *mid, int *removed,
                                  acc_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_MID, &st, err);
 	if (r)
 		return r;
@@ -923,7 +928,7 @@ static acc_status sq_root_add(acc_store *s, const acc_store_root *rt, acc_error 
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = prep(q, S_ROOT_ADD, &st, err)) == ACC_OK) {
 		bind_text(st, 1, rt->name);
 		bind_text(st, 2, rt->title);
@@ -958,7 +963,7 @@ static acc_status root_row(struct sq *q, sqlite3_stmt *st, acc_store_root *out, 
 static acc_status sq_root_get(acc_store *s, const char *name, acc_store_root *out, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_ROOT_GET, &st, err);
 	if (r)
 		return r;
@@ -977,7 +982,7 @@ static acc_status sq_root_get(acc_store *s, const char *name, acc_store_root *ou
 static acc_status sq_root_list(acc_store *s, acc_store_root_cb cb, void *ctx, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_ROOT_LIST, &st, err);
 	if (r)
 		return r;
@@ -1002,7 +1007,7 @@ static acc_status sq_collection_add(acc_store *s, const acc_store_collection *c,
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	/* The api root must exist. */
 	if ((r = prep(q, S_ROOT_GET, &st, err)) == ACC_OK) {
 		bind_text(st, 1, c->root);
@@ -1082,7 +1087,7 @@ static acc_status sq_collection_get(acc_store *s, const char *root, const char *
                                     acc_store_collection *out, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_COLL_GET, &st, err);
 	if (r)
 		return r;
@@ -1104,7 +1109,7 @@ static acc_status sq_collection_list(acc_store *s, const char *root, acc_store_c
                                      void *ctx, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_COLL_LIST, &st, err);
 	if (r)
 		return r;
@@ -1134,8 +1139,8 @@ static acc_status sq_member_add(acc_store *s, const acc_store_member *m, acc_err
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid;
-	int removed;
+	int64_t mid = 0;
+	int removed = 0;
 	acc_error tmp;
 	r = resolve_member(q, m->name, &mid, &removed, &tmp);
 	if (r == ACC_OK)
@@ -1147,7 +1152,7 @@ static acc_status sq_member_add(acc_store *s, const acc_store_member *m, acc_err
 		r = ACC_OK;
 	else if (err)
 		*err = tmp;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if (r == ACC_OK && (r = prep(q, S_MEMBER_ADD, &st, err)) == ACC_OK) {
 		bind_text(st, 1, m->name);
 		bind_text(st, 2, identity);
@@ -1185,7 +1190,7 @@ static acc_status sq_member_get(acc_store *s, const char *name, acc_store_member
                                 acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_MEMBER_GET, &st, err);
 	if (r)
 		return r;
@@ -1204,7 +1209,7 @@ static acc_status sq_member_get(acc_store *s, const char *name, acc_store_member
 static acc_status sq_member_list(acc_store *s, acc_store_member_cb cb, void *ctx, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_MEMBER_LIST, &st, err);
 	if (r)
 		return r;
@@ -1238,8 +1243,8 @@ static acc_status sq_member_set_secret(acc_store *s, const char *name, const cha
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid;
-	sqlite3_stmt *st;
+	int64_t mid = 0;
+	sqlite3_stmt *st = NULL;
 	if ((r = current_member(q, name, &mid, err)) == ACC_OK &&
 	    (r = prep(q, S_MEMBER_SECRET, &st, err)) == ACC_OK) {
 		sqlite3_bind_int64(st, 1, mid);
@@ -1255,8 +1260,8 @@ static acc_status sq_member_remove(acc_store *s, const char *name, acc_error *er
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid;
-	sqlite3_stmt *st;
+	int64_t mid = 0;
+	sqlite3_stmt *st = NULL;
 	if ((r = current_member(q, name, &mid, err)) == ACC_OK &&
 	    (r = prep(q, S_MEMBER_REMOVE, &st, err)) == ACC_OK) {
 		sqlite3_bind_int64(st, 1, mid);
@@ -1278,8 +1283,8 @@ static acc_status sq_grant(acc_store *s, const char *member, const char *collect
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid, cid;
-	sqlite3_stmt *st;
+	int64_t mid = 0, cid = 0;
+	sqlite3_stmt *st = NULL;
 	if ((r = current_member(q, member, &mid, err)) == ACC_OK &&
 	    (r = resolve_cid(q, collection_id, &cid, err)) == ACC_OK &&
 	    (r = prep(q, perms ? S_GRANT_SET : S_GRANT_DEL, &st, err)) == ACC_OK) {
@@ -1296,14 +1301,14 @@ static acc_status sq_perms(acc_store *s, const char *member, const char *collect
                            unsigned *perms, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	int64_t mid, cid;
+	int64_t mid = 0, cid = 0;
 	int removed = 0;
 	acc_status r = resolve_member(q, member, &mid, &removed, err);
 	if (r == ACC_OK)
 		r = resolve_cid(q, collection_id, &cid, err);
 	if (r != ACC_OK || removed)
 		return r;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = prep(q, S_PERMS_GET, &st, err)) != ACC_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, mid);
@@ -1367,7 +1372,7 @@ static int group_add(struct group *g, const char *spec, const char *ver, int sto
 static acc_status group_fix(struct sq *q, int64_t cid, const char *id, const struct group *g,
                             acc_error *err)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_GROUP_FIX, &st, err);
 	for (int i = 0; r == ACC_OK && i < g->nsp; i++) {
 		if (!g->sp[i].stored)
@@ -1388,7 +1393,7 @@ static acc_status group_read(struct sq *q, int64_t cid, const char *id, struct g
                              acc_error *err)
 {
 	memset(g, 0, sizeof(*g));
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_GROUP, &st, err);
 	if (r)
 		return r;
@@ -1442,7 +1447,7 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 	    strcmp(media + sizeof(media_prefix) - 1, o->spec_version) == 0)
 		media = NULL;
 
-	int64_t cid;
+	int64_t cid = 0;
 	acc_status r = resolve_cid(q, o->collection_id, &cid, err);
 	if (r)
 		return r;
@@ -1467,7 +1472,7 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 	/* The object's stored versions: a duplicate, a clash, or the marks. */
 	struct group g;
 	memset(&g, 0, sizeof(g));
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = prep(q, S_GROUP, &st, err)) != ACC_OK)
 		goto out;
 	sqlite3_bind_int64(st, 1, cid);
@@ -1960,7 +1965,7 @@ static acc_status sq_object_query(acc_store *s, const acc_store_query *qq, int v
                                   acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	int64_t cid;
+	int64_t cid = 0;
 	acc_status r = resolve_cid(q, qq->collection_id, &cid, err);
 	if (r)
 		return r;
@@ -1999,7 +2004,7 @@ static acc_status sq_object_query(acc_store *s, const acc_store_query *qq, int v
 	size_t delivered = 0;
 	int stopped = 0, more = 0;
 	for (int ph = 0; r == ACC_OK && ph < nph && !more; ph++) {
-		sqlite3_stmt *st;
+		sqlite3_stmt *st = NULL;
 		if ((r = phase_stmt(q, &p, phases[ph], qq, cid, ident, &st, err)) != ACC_OK)
 			break;
 		/* One row more than the page tells whether more rows follow. */
@@ -2052,7 +2057,7 @@ static acc_status sq_object_delete(acc_store *s, const acc_store_query *qq, size
                                    acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	int64_t cid;
+	int64_t cid = 0;
 	acc_status r = resolve_cid(q, qq->collection_id, &cid, err);
 	if (r)
 		return r;
@@ -2081,7 +2086,7 @@ static acc_status sq_object_delete(acc_store *s, const acc_store_query *qq, size
 		plan_free(&p);
 		return r;
 	}
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = wmulti(q, err)) == ACC_OK &&
 	    (r = dyn_prep(q, b.data, b.len, &st, err)) == ACC_OK) {
 		plan_bind(st, &p, qq, cid, ident);
@@ -2143,7 +2148,7 @@ static acc_status sq_status_put(acc_store *s, const acc_store_status *stt, acc_e
 	if (r == ACC_OK && (js[0].len > INT_MAX || js[1].len > INT_MAX || js[2].len > INT_MAX))
 		r = acc_error_set(err, ACC_ELIMIT, NULL, "status lists larger than 2 GiB");
 	if (r == ACC_OK && (r = wbegin(q, err)) == ACC_OK) {
-		sqlite3_stmt *st;
+		sqlite3_stmt *st = NULL;
 		if ((r = prep(q, S_STATUS_PUT, &st, err)) == ACC_OK) {
 			bind_text(st, 1, stt->id);
 			bind_text(st, 2, stt->root);
@@ -2225,7 +2230,7 @@ static acc_status sq_status_get(acc_store *s, const char *root, const char *id,
                                 acc_store_status *out, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_STATUS_GET, &st, err);
 	if (r)
 		return r;
@@ -2272,7 +2277,7 @@ static acc_status sq_status_expire(acc_store *s, const acc_time *before, acc_err
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = prep(q, S_STATUS_EXPIRE, &st, err)) == ACC_OK) {
 		sqlite3_bind_int64(st, 1, acc__store_time_us(before));
 		r = run(q, st, err, "expiring statuses");
@@ -2285,7 +2290,7 @@ static acc_status sq_status_expire(acc_store *s, const acc_time *before, acc_err
 static acc_status sq_setting_get(acc_store *s, const char *key, char **value, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_SETTING_GET, &st, err);
 	if (r)
 		return r;
@@ -2311,7 +2316,7 @@ static acc_status sq_setting_set(acc_store *s, const char *key, const char *valu
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	if ((r = prep(q, S_SETTING_SET, &st, err)) == ACC_OK) {
 		bind_text(st, 1, key);
 		bind_text(st, 2, value);
