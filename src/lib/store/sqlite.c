@@ -391,10 +391,8 @@ static acc_status dyn_prep(struct sq *q, const char *sql, size_t len, sqlite3_st
 			*out = d->st;
 			return ACC_OK;
 		}
-		if (!d->st)
-			victim = d;
-		else if (victim->st && d->used < victim->used)
-			victim = d;
+		if (!d->st || (victim->st && d->used < victim->used))
+			victim = d; /* an empty slot, else the least recently used */
 	}
 	char *key = acc_strndup(sql, len);
 	if (!key)

@@ -21,7 +21,7 @@
 void acc__store_init(acc_store *s, const struct acc_store_ops *ops)
 {
 	s->ops = ops;
-	acc_arena_init(&s->arena, 16u * 1024);
+	acc_arena_init(&s->arena, (size_t)16 * 1024);
 	s->in_call = 0;
 }
 
