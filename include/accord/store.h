@@ -50,7 +50,8 @@
  *  - Documented: the version/spec_version selection rules, the requester
  *    precedence, the versions endpoint's order ((date_added, seq), like every
  *    list, so that its cursor works), delete's id requirement, what query
- *    rows fill (recipients: NULL), reserved settings, member removal.
+ *    rows fill (recipients: NULL), reserved settings, member removal,
+ *    query callbacks may be NULL, close from inside a callback is ignored.
  *  docs/internals/store.md has the schema, indexes and query plans.
  */
 #ifndef ACCORD_STORE_H
