@@ -21,6 +21,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -231,7 +233,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!x->answered && !x->too_large) {
+		/* Only POST bodies are read; others are discarded unread. */
+		if (!x->answered && !x->too_large && x->rq.method == ACC_METHOD_POST) {
 			acc_buf_append(&x->body, upload_data, *upload_data_size);
 			if (acc_buf_status(&x->body) != ACC_OK || x->body.len > x->max_body) {
 				x->too_large = 1;
@@ -272,6 +275,22 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	acc_free(x);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+/* Small answers should leave at once: no Nagle delay on keep-alive
+ * connections (a response's header and body can go out in two writes). */
+static void connection_cb(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)cls;
+	(void)socket_context;
+	if (toe != MHD_CONNECTION_NOTIFY_STARTED)
+		return;
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	int one = 1;
+	if (ci)
+		(void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
 /* ---- listening address ------------------------------------------------------------------------
@@ -402,7 +421,8 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.nworkers,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_NOTIFY_CONNECTION, connection_cb,
+	    NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)conf->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)(128 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY,
 	    tls_opts, MHD_OPTION_END);
