@@ -82,7 +82,6 @@ static int artifact_sign(int argc, char **argv)
 	acc_error_clear(&err);
 	int rc = CLI_OK;
 	acc_status st = acc_sig_artifact_sign(&a, k, &env, &err);
-	acc_tlog_key_free(k);
 	if (st == ACC_OK) {
 		acc_buf_putc(&env, '\n');
 		st = acc_buf_status(&env);
@@ -109,6 +108,7 @@ static int artifact_sign(int argc, char **argv)
 		fputc('\n', stdout);
 	}
 	acc_buf_free(&env);
+	acc_tlog_key_free(k); /* a.member may be its name */
 	return rc;
 }
 
