@@ -247,6 +247,27 @@ static void test_extension_definition(void **state)
 	json_t *shown = load(start);
 	assert_true(json_equal(shown, d));
 	json_decref(shown);
+	*end = '`';
+
+	/* The signed example on that page verifies with the public key shown
+	 * in its key gen example. */
+	char *pk = strstr(doc, "            alice+");
+	assert_non_null(pk);
+	pk += 12;
+	acc_sig_pubkey alice;
+	acc_error err;
+	assert_int_equal(acc_sig_pubkey_parse(pk, strcspn(pk, "\n"), &alice, &err), ACC_OK);
+	char *ex = strstr(doc, "### The extension on an object");
+	assert_non_null(ex);
+	ex = strstr(ex, "```\n");
+	assert_non_null(ex);
+	ex += 4;
+	char *exend = strstr(ex, "```");
+	assert_non_null(exend);
+	*exend = '\0';
+	json_t *signed_example = load(ex);
+	assert_int_equal(verify(signed_example, &alice, 1, &err), ACC_SIG_OK);
+	json_decref(signed_example);
 	free(doc);
 	json_decref(d);
 }
