@@ -268,20 +268,31 @@ static long cmp_cost(actx *A, const acc_pattern_comparison *c, int emit)
 			const char *s;
 			size_t n;
 			acc_status st = acc__match_norm(c->value.data, c->value.len, &nb, &s, &n);
+			acc_buf lit;
+			acc_buf_init(&lit, 0);
+			size_t loff = 0, llen = 0;
 			if (st == ACC_OK) {
+				/* A literal every match contains goes to the literal
+				 * database (linear compile); otherwise the expression. */
 				if (c->op == ACC_PATTERN_LIKE) {
+					if (acc__like_required_literal(s, n, &loff, &llen))
+						acc_buf_append(&lit, s + loff, llen);
 					acc__rx_from_like(s, n, &rx);
 					a.rx_flags = ACC__RX_DOTALL | ACC__RX_UTF;
 				} else {
+					(void)acc__rx_required_literal(s, n, 3, &lit);
 					acc_buf_append(&rx, s, n);
 					a.rx_flags = ACC__RX_UTF | ACC__RX_UCP;
 				}
-				st = acc_buf_status(&rx);
+				st = acc_buf_status(&rx) != ACC_OK ? acc_buf_status(&rx)
+				                                   : acc_buf_status(&lit);
 			}
 			if (st == ACC_OK) {
 				a.kind = ATOM_RX;
 				a.data = rx.data ? rx.data : "";
 				a.len = rx.len;
+				a.lit = lit.len ? lit.data : NULL;
+				a.lit_len = lit.len;
 				A->st = A->sink(A->ctx, &a);
 			} else if (st == ACC_ENOMEM) {
 				A->st = ACC_ENOMEM;
@@ -295,6 +306,7 @@ static long cmp_cost(actx *A, const acc_pattern_comparison *c, int emit)
 			}
 			acc_buf_free(&nb);
 			acc_buf_free(&rx);
+			acc_buf_free(&lit);
 			return A->st == ACC_OK ? COST_RX : COST_MAX;
 		}
 		default:
@@ -441,10 +453,47 @@ static acc_status count_sink(void *ctx, const atom *a)
 	return ACC_OK;
 }
 
+/* Is a hit of this pattern's anchors on a root of a one-observation set a
+ * match? For one comparison in one bracket without qualifiers, on a path
+ * the walk cannot fail on, when the anchor is the comparison itself: a
+ * string, boolean or octets key (equality of bytes, of booleans, of octets
+ * is what eval.c tests), a set of only such keys, or a CIDR (the same
+ * parse and containment). Not numbers (keys are doubles) nor timestamps
+ * (they can fail), LIKE or MATCHES (prefilters). */
+static int exact_pattern(const acc_pattern *p)
+{
+	const acc_pattern_obs *o = p->root;
+	if (o->kind != ACC_PATTERN_OBS_BRACKET || o->n_quals ||
+	    o->cmp->kind != ACC_PATTERN_CMP_TEST)
+		return 0;
+	const acc_pattern_comparison *c = o->cmp->test;
+	if (c->negated || walk_can_fail(&c->path))
+		return 0;
+	switch (c->op) {
+	case ACC_PATTERN_EQ:
+		return c->value.kind == ACC_PATTERN_STRING || c->value.kind == ACC_PATTERN_BOOL ||
+		       c->value.kind == ACC_PATTERN_BINARY || c->value.kind == ACC_PATTERN_HEX;
+	case ACC_PATTERN_IN:
+		if (c->n_set == 0)
+			return 0;
+		for (size_t i = 0; i < c->n_set; i++)
+			if (c->set[i].kind != ACC_PATTERN_STRING &&
+			    c->set[i].kind != ACC_PATTERN_BOOL)
+				return 0;
+		return 1;
+	case ACC_PATTERN_ISSUBSET:
+	case ACC_PATTERN_ISSUPERSET:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 acc_status acc__match_anchors(const acc_pattern *p, acc_arena *arena, atom_sink sink, void *ctx,
-                              int *always)
+                              int *always, int *exact)
 {
 	*always = 0;
+	*exact = 0;
 	counter cnt = {0};
 	actx A = {arena, count_sink, &cnt, 0, ACC_OK};
 	/* Dry run: count the atoms, so a huge anchor set goes to the always
@@ -460,8 +509,9 @@ acc_status acc__match_anchors(const acc_pattern *p, acc_arena *arena, atom_sink 
 	}
 	A.sink = sink;
 	A.ctx = ctx;
-	(void)obs_cost(&A, p->root, 1);
+	long cost = obs_cost(&A, p->root, 1);
 	if (A.st == ACC_OK)
 		obs_errors(&A, p->root);
+	*exact = cost < COST_TYPE && exact_pattern(p);
 	return A.st;
 }

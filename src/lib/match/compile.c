@@ -197,16 +197,24 @@ static acc_status sink(void *ctx, const atom *a)
 		return ACC_OK;
 	}
 	case ATOM_RX: {
-		char *e = acc_arena_alloc(&b->rx_arena, a->len + 1);
+		/* The literal when there is one (the expression is not used then). */
+		const char *src = a->lit ? a->lit : a->data;
+		size_t len = a->lit ? a->lit_len : a->len;
+		char *e = acc_arena_alloc(&b->rx_arena, len + 1);
 		acc__rx_add *ad = e ? vec_push(&bs->rx, sizeof(*ad)) : NULL;
 		if (!ad)
 			return ACC_ENOMEM;
-		memcpy(e, a->data, a->len);
-		e[a->len] = '\0';
+		memcpy(e, src, len);
+		e[len] = '\0';
+		memset(ad, 0, sizeof(*ad));
 		ad->expr = e;
-		ad->len = a->len;
+		ad->len = len;
 		ad->flags = a->rx_flags;
 		ad->posting = b->cur;
+		if (a->lit) {
+			ad->lit = e;
+			ad->lit_len = len;
+		}
 		return ACC_OK;
 	}
 	case ATOM_ERR_WALK:
@@ -307,10 +315,10 @@ static acc_status finish(builder *b)
 		mslot *s = &m->slots[i];
 		bslot *bs = (bslot *)b->bslots.p + i;
 		for (int f = 0; f < 2; f++) {
-			if ((st = acc__ipset_build(&s->sub[f], bs->sub[f].p, bs->sub[f].n)) !=
-			        ACC_OK ||
-			    (st = acc__ipset_build(&s->sup[f], bs->sup[f].p, bs->sup[f].n)) !=
-			        ACC_OK)
+			if ((st = acc__ipset_build(&s->sub[f], bs->sub[f].p, bs->sub[f].n,
+			                           f == 0)) != ACC_OK ||
+			    (st = acc__ipset_build(&s->sup[f], bs->sup[f].p, bs->sup[f].n,
+			                           f == 0)) != ACC_OK)
 				return st;
 			m->stats.cidrs += bs->sub[f].n + bs->sup[f].n;
 		}
@@ -510,11 +518,13 @@ acc_status acc_match_compile(const acc_match_indicator *inds, size_t n,
 			m->stats.revoked++;
 			continue;
 		}
-		int always = 0;
+		int always = 0, exact = 0;
 		b.cur = (uint32_t)i;
 		b.indexed = b.typed = 0;
-		if (acc__match_anchors(p, &arena, sink, &b, &always) != ACC_OK)
+		if (acc__match_anchors(p, &arena, sink, &b, &always, &exact) != ACC_OK)
 			goto out;
+		if (exact && !always)
+			mi->flags |= IND_EXACT;
 		if (always) {
 			uint32_t *a = vec_push(&b.always, sizeof(uint32_t));
 			if (!a)

@@ -60,7 +60,28 @@ void acc__htab_free(acc__htab *h)
 	acc_free(h->pool);
 	acc_free(h->posts);
 	acc_free(h->pairs);
+	acc_free(h->bloom);
 	memset(h, 0, sizeof(*h));
+}
+
+static const uint32_t salt[8] = {0x47b6137bU, 0x44974d91U, 0x8824ad5bU, 0xa2b7289dU,
+                                 0x705495c7U, 0x2df1424bU, 0x9efc4947U, 0x5c6bfb31U};
+
+static uint32_t *bloom_block(const acc__htab *h, uint64_t hv)
+{
+	return h->bloom + 8 * (size_t)(((hv >> 32) * (uint64_t)h->n_blocks) >> 32);
+}
+
+static int bloom_maybe(const acc__htab *h, uint64_t hv)
+{
+	if (!h->bloom)
+		return 1;
+	const uint32_t *b = bloom_block(h, hv);
+	uint32_t key = (uint32_t)hv;
+	for (int i = 0; i < 8; i++)
+		if (!(b[i] & (1u << ((key * salt[i]) >> 27))))
+			return 0;
+	return 1;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
@@ -193,6 +214,21 @@ acc_status acc__htab_freeze(acc__htab *h)
 	acc_free(h->pairs);
 	h->pairs = NULL;
 	h->n_pairs = h->cap_pairs = 0;
+	/* The filter: 16 bits a key in 256-bit blocks. */
+	size_t nb = h->n_entries / 16 + 1;
+	if (nb < UINT32_MAX) {
+		h->bloom = acc_calloc(nb * 8, sizeof(uint32_t));
+		if (!h->bloom)
+			return ACC_ENOMEM;
+		h->n_blocks = nb;
+		for (size_t e = 0; e < h->n_entries; e++) {
+			uint64_t hv =
+			    acc__hash64(h->pool + h->entries[e].key, h->entries[e].key_len);
+			uint32_t *b = bloom_block(h, hv), key = (uint32_t)hv;
+			for (int i = 0; i < 8; i++)
+				b[i] |= 1u << ((key * salt[i]) >> 27);
+		}
+	}
 	/* Shrinking never fails in practice; keep the larger block if it does. */
 	if (h->pool_len) {
 		void *q = acc_realloc(h->pool, h->pool_len);
@@ -214,6 +250,10 @@ acc_status acc__htab_freeze(acc__htab *h)
 const uint32_t *acc__htab_get(const acc__htab *h, const void *key, size_t len, uint64_t hash,
                               size_t *n)
 {
+	if (!bloom_maybe(h, hash)) {
+		*n = 0;
+		return NULL;
+	}
 	long e = find(h, key, len, hash, NULL);
 	if (e < 0) {
 		*n = 0;
@@ -225,6 +265,6 @@ const uint32_t *acc__htab_get(const acc__htab *h, const void *key, size_t len, u
 
 size_t acc__htab_bytes(const acc__htab *h)
 {
-	return (h->cells ? (h->mask + 1) * sizeof(*h->cells) : 0) +
+	return (h->cells ? (h->mask + 1) * sizeof(*h->cells) : 0) + h->n_blocks * 32 +
 	       h->cap_entries * sizeof(*h->entries) + h->pool_cap + h->n_posts * sizeof(*h->posts);
 }

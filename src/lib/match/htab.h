@@ -8,8 +8,14 @@
  * addressing with linear probing over 64-bit cells holding 32 bits of the
  * key's hash and the entry index, so a miss usually costs one cache line.
  *
+ * A frozen table has a split-block Bloom filter in front (16 bits a key,
+ * 32-byte blocks, eight bits a key in one block; the layout of Parquet's
+ * filters), small enough to stay in cache: most lookups are misses, and a
+ * miss then costs one cached block instead of a memory access.
+ *
  * Invariants: the frozen table is never written, so any number of threads
- * may look up at once; load factor <= 1/2.
+ * may look up at once; load factor <= 1/2; every key in the table has its
+ * eight bits set in the filter.
  */
 #ifndef ACCORD_MATCH_HTAB_H
 #define ACCORD_MATCH_HTAB_H
@@ -35,6 +41,8 @@ typedef struct acc__htab {
 	size_t pool_len, pool_cap;
 	uint32_t *posts;
 	size_t n_posts;
+	uint32_t *bloom; /* n_blocks * 8 words, NULL before freeze */
+	size_t n_blocks;
 	/* builder only: (entry, posting) pairs */
 	uint64_t *pairs;
 	size_t n_pairs, cap_pairs;

@@ -80,6 +80,8 @@ void acc__ipset_free(acc__ipset *set)
 	acc_free(set->nodes);
 	acc_free(set->segs);
 	acc_free(set->posts);
+	acc_free(set->segs4);
+	acc_free(set->bucket16);
 	memset(set, 0, sizeof(*set));
 }
 
@@ -98,7 +100,7 @@ static void seg_push(acc__ipset *set, acc__ip128 start, uint32_t node)
 	set->n_segs++;
 }
 
-acc_status acc__ipset_build(acc__ipset *set, acc__ipset_add *adds, size_t n)
+acc_status acc__ipset_build(acc__ipset *set, acc__ipset_add *adds, size_t n, int v4)
 {
 	memset(set, 0, sizeof(*set));
 	if (n == 0)
@@ -166,24 +168,68 @@ acc_status acc__ipset_build(acc__ipset *set, acc__ipset_add *adds, size_t n)
 			seg_push(set, last, top ? stack[top - 1] : NONE);
 	}
 	acc_free(stack);
+	if (!v4)
+		return ACC_OK;
+	/* IPv4 blocks span whole 2^96 ranges of keys, so every segment start is
+	 * an IPv4 address in hi's top 32 bits (a block ending at
+	 * 255.255.255.255 opens no segment after it: ip_inc wraps). */
+	set->segs4 = acc_malloc((set->n_segs ? set->n_segs : 1) * sizeof(*set->segs4));
+	set->bucket16 = acc_malloc(65537 * sizeof(uint32_t));
+	if (!set->segs4 || !set->bucket16) {
+		acc__ipset_free(set);
+		return ACC_ENOMEM;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < set->n_segs; i++) {
+		uint64_t hi = set->segs[i].start.hi;
+		if ((hi & 0xffffffffu) || set->segs[i].start.lo) {
+			acc__ipset_free(set); /* not IPv4 after all: a caller's bug */
+			return ACC_EINTERNAL;
+		}
+		set->segs4[i].start = (uint32_t)(hi >> 32);
+		set->segs4[i].node = set->segs[i].node;
+	}
+	for (uint32_t b = 0; b <= 65536; b++) {
+		while (k < set->n_segs && (b == 65536 || set->segs4[k].start < (b << 16)))
+			k++;
+		set->bucket16[b] = (uint32_t)k;
+	}
 	return ACC_OK;
 }
 
 void acc__ipset_containing(const acc__ipset *set, acc__ip128 x, unsigned maxlen, acc__ipset_fn fn,
                            void *ctx)
 {
-	if (set->n_segs == 0 || ip_cmp(x, set->segs[0].start) < 0)
-		return;
-	/* The last segment starting at or before x. */
-	size_t lo = 0, hi = set->n_segs;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (ip_cmp(set->segs[mid].start, x) <= 0)
-			lo = mid;
-		else
-			hi = mid;
+	uint32_t node;
+	if (set->segs4) {
+		/* The last segment starting at or before x: in x's bucket, or
+		 * the one before it. */
+		uint32_t x32 = (uint32_t)(x.hi >> 32), b = x32 >> 16;
+		size_t from = set->bucket16[b], to = set->bucket16[b + 1];
+		while (from < to) {
+			size_t mid = from + (to - from) / 2;
+			if (set->segs4[mid].start <= x32)
+				from = mid + 1;
+			else
+				to = mid;
+		}
+		if (from == 0)
+			return;
+		node = set->segs4[from - 1].node;
+	} else {
+		if (set->n_segs == 0 || ip_cmp(x, set->segs[0].start) < 0)
+			return;
+		size_t hi = set->n_segs, lo = 0;
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (ip_cmp(set->segs[mid].start, x) <= 0)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		node = set->segs[lo].node;
 	}
-	for (uint32_t k = set->segs[lo].node; k != NONE; k = set->nodes[k].parent) {
+	for (uint32_t k = node; k != NONE; k = set->nodes[k].parent) {
 		const acc__ipset_node *nd = &set->nodes[k];
 		if (nd->plen <= maxlen)
 			fn(ctx, set->posts + nd->post, nd->n_post);

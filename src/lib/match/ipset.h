@@ -58,11 +58,20 @@ typedef struct acc__ipset {
 	size_t n_segs;
 	uint32_t *posts;
 	size_t n_posts;
+	/* IPv4 sets: the segments again as (32-bit start, node) pairs, and for
+	 * each value b of the top 16 bits the first segment whose start is >=
+	 * b << 16 (65537 entries), so a lookup searches one small range that
+	 * sits in one or two cache lines. NULL for IPv6 sets. */
+	struct acc__ipset_seg4 {
+		uint32_t start, node;
+	} * segs4;
+	uint32_t *bucket16;
 } acc__ipset;
 
-/* Build from adds[0..n) (the array is sorted in place). ACC_ENOMEM on
- * failure, *set then empty. */
-acc_status acc__ipset_build(acc__ipset *set, acc__ipset_add *adds, size_t n);
+/* Build from adds[0..n) (the array is sorted in place); v4: the adds are
+ * IPv4 (prefix lengths <= 32), which enables the 32-bit lookup. ACC_ENOMEM
+ * on failure, *set then empty. */
+acc_status acc__ipset_build(acc__ipset *set, acc__ipset_add *adds, size_t n, int v4);
 void acc__ipset_free(acc__ipset *set);
 
 /* Call fn(ctx, posts, n) for the posting list of every block containing

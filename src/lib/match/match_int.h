@@ -69,7 +69,9 @@ typedef struct mtype {
 	uint32_t n_post;
 } mtype;
 
-enum { IND_REVOKED = 1, IND_INVALID = 2, IND_FROM = 4, IND_UNTIL = 8 };
+/* IND_EXACT: an anchor hit from a root of a set of one observed-data is a
+ * match (anchor.c says when). */
+enum { IND_REVOKED = 1, IND_INVALID = 2, IND_FROM = 4, IND_UNTIL = 8, IND_EXACT = 16 };
 
 typedef struct mind {
 	uint64_t text; /* offset of the pattern in pool */
@@ -127,6 +129,8 @@ typedef struct atom {
 	const char *data;
 	size_t len;
 	unsigned rx_flags;
+	const char *lit; /* RX: a literal every match contains, or NULL */
+	size_t lit_len;
 	acc__ip128 net;
 	unsigned plen;
 	int family; /* 4 or 6 */
@@ -136,10 +140,12 @@ typedef struct atom {
 typedef acc_status (*atom_sink)(void *ctx, const atom *a);
 
 /* Choose the anchors of p and pass each to sink. *always set when no
- * anchor set is necessary (the indicator is then evaluated for every set).
+ * anchor set is necessary (the indicator is then evaluated for every set);
+ * *exact set when a hit of its anchors on a root of a one-observation set
+ * inside its window is a match (then the scan need not evaluate it).
  * Temporary data in arena. ACC_ENOMEM. */
 acc_status acc__match_anchors(const acc_pattern *p, acc_arena *arena, atom_sink sink, void *ctx,
-                              int *always);
+                              int *always, int *exact);
 
 /* Normalized bytes of a string value for equality keys and expression
  * subjects (the evaluator's NFC): *out points to s or into buf; ACC_ENOMEM

@@ -620,7 +620,10 @@ acc_status acc_match_scan(const acc_match *m, acc_match_scratch *s, const acc_pa
 				    json_is_string(ref)
 				        ? json_object_get(set->by_id, json_string_value(ref))
 				        : NULL;
-				if (json_is_object(obj))
+				/* The roots eval.c tests: the SCOs object_refs names. */
+				const json_t *type = json_object_get(obj, "type");
+				if (json_is_object(obj) && json_is_string(type) &&
+				    !acc__pattern_non_sco_type(json_string_value(type)))
 					visit(s, set, o, obj);
 			}
 		}
@@ -650,6 +653,14 @@ acc_status acc_match_scan(const acc_match *m, acc_match_scratch *s, const acc_pa
 				j++;
 			if (j == set->n_obs)
 				continue;
+		}
+		if ((mi->flags & IND_EXACT) && set->n_obs == 1) {
+			/* The anchor hit is the match (anchor.c, exact_pattern). */
+			static const size_t first = 0;
+			acc_pattern_result one = {1, 1, (size_t *)&first};
+			if (add_hit(s, i, &one) != ACC_OK)
+				goto oom;
+			continue;
 		}
 		res->candidates++;
 		acc_status st = ACC_OK;
