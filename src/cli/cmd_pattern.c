@@ -5,15 +5,16 @@
  * and print LINE:COLUMN: message for each invalid one.
  * match: load indicators (STIX indicator objects from bundles, arrays or
  * JSON Lines, or plain pattern lines) and observed data (bundles, arrays or
- * JSON Lines), and print one JSON line per indicator that matches. The loop
- * over indicators is match_indicators(), the one place a faster matcher
- * replaces.
+ * JSON Lines), and print one JSON line per indicator that matches.
+ * match_indicators() compiles the indicators into the matcher's index
+ * (accord/match.h) and scans the observations once.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "accord/accord.h"
+#include "accord/match.h"
 #include "cli.h"
 
 /* "2.0" -> 20, "2.1" -> 21, else 0. */
@@ -382,56 +383,117 @@ static int print_match(const indicator *d, const acc_pattern_obsset *s,
 	return 0;
 }
 
+/* Print what an indicator's evaluation failed on, as "where: [L:C: ]msg". */
+static void print_failure(const indicator *d, const acc_error *err)
+{
+	if (err->line)
+		cli_errorf("%s: %u:%u: %s", d->where, err->line, err->column, err->msg);
+	else
+		cli_errorf("%s: %s", d->where, err->msg);
+}
+
+/* Indicators whose pattern did not parse or compile, in index order. */
+typedef struct invalids {
+	size_t *index;
+	acc_error *err;
+	size_t n, cap;
+	int oom;
+} invalids;
+
+static void on_invalid(void *ctx, size_t index, const acc_error *err)
+{
+	invalids *v = ctx;
+	if (v->n == v->cap) {
+		size_t nc = v->cap ? v->cap * 2 : 16;
+		size_t *ni = realloc(v->index, nc * sizeof(*ni));
+		if (ni)
+			v->index = ni;
+		acc_error *ne = ni ? realloc(v->err, nc * sizeof(*ne)) : NULL;
+		if (ne)
+			v->err = ne;
+		if (!ni || !ne) {
+			v->oom = 1;
+			return;
+		}
+		v->cap = nc;
+	}
+	v->index[v->n] = index;
+	v->err[v->n] = *err;
+	v->n++;
+}
+
 /* Match every indicator against the observations and print the matches.
  * Returns the number of matching indicators, or -1 after an error that
  * stops everything; *errors counts indicators that could not be evaluated.
- * (The compiled matcher replaces this loop.) */
+ * The indicators are compiled into one index (accord/match.h) and the
+ * observations scanned once; only candidates are evaluated, with the same
+ * evaluator, so the lines printed are those of evaluating each indicator
+ * in turn, and errors come out in indicator order as they would. */
 static long match_indicators(const indicators *L, const acc_pattern_obsset *s, int *errors)
 {
-	long matched = 0;
-	acc_arena a;
-	acc_arena_init(&a, 16u * 1024);
+	long matched = -1;
+	acc_match_indicator *mi = calloc(L->n ? L->n : 1, sizeof(*mi));
+	invalids bad;
+	memset(&bad, 0, sizeof(bad));
+	acc_match *m = NULL;
+	acc_match_scratch *scr = NULL;
+	acc_error err;
+	if (!mi) {
+		cli_errorf("out of memory");
+		return -1;
+	}
 	for (size_t i = 0; i < L->n; i++) {
 		const indicator *d = &L->v[i];
-		acc_error err;
-		acc_error_clear(&err);
-		acc_pattern *p = NULL;
-		acc_pattern_compiled *c = NULL;
-		acc_pattern_result r;
-		memset(&r, 0, sizeof(r));
-		acc_status st = acc_pattern_parse(d->pattern, d->len, d->version, &a, &p, &err);
-		if (st == ACC_OK)
-			st = acc_pattern_compile(p, &c, &err);
-		if (st == ACC_OK)
-			st = acc_pattern_eval_window(c, s, NULL, d->has_from ? &d->from : NULL,
-			                             d->has_until ? &d->until : NULL, &r, &err);
-		if (st == ACC_ENOMEM) {
-			cli_errorf("out of memory");
-			acc_pattern_compiled_free(c);
-			acc_arena_free(&a);
-			return -1;
-		}
-		if (st != ACC_OK) {
-			if (err.line)
-				cli_errorf("%s: %u:%u: %s", d->where, err.line, err.column, err.msg);
-			else
-				cli_errorf("%s: %s", d->where, err.msg);
-			(*errors)++;
-		} else if (r.matched) {
-			if (print_match(d, s, &r) < 0) {
-				cli_errorf("out of memory");
-				acc_pattern_result_free(&r);
-				acc_pattern_compiled_free(c);
-				acc_arena_free(&a);
-				return -1;
-			}
-			matched++;
-		}
-		acc_pattern_result_free(&r);
-		acc_pattern_compiled_free(c);
-		acc_arena_reset(&a);
+		mi[i].pattern = d->pattern;
+		mi[i].pattern_len = d->len;
+		mi[i].stix_version = d->version;
+		mi[i].has_valid_from = d->has_from;
+		mi[i].valid_from = d->from;
+		mi[i].has_valid_until = d->has_until;
+		mi[i].valid_until = d->until;
 	}
-	acc_arena_free(&a);
+	acc_match_options opts = {ACC_MATCH_SKIP_INVALID, on_invalid, &bad, 0};
+	acc_match_result res;
+	if (acc_match_compile(mi, L->n, &opts, &m, &err) != ACC_OK || bad.oom ||
+	    acc_match_scratch_new(m, 0, &scr, &err) != ACC_OK ||
+	    acc_match_scan(m, scr, s, &res, &err) != ACC_OK) {
+		cli_errorf("%s", bad.oom ? "out of memory" : err.msg);
+		goto out;
+	}
+	/* Failures (invalid patterns, evaluation failures) and matches, by
+	 * indicator. */
+	matched = 0;
+	size_t b = 0, f = 0;
+	for (size_t h = 0; h <= res.n_hits; h++) {
+		size_t upto = h < res.n_hits ? res.hits[h].indicator : L->n;
+		for (;;) {
+			size_t bi = b < bad.n ? bad.index[b] : SIZE_MAX;
+			size_t fi = f < res.n_failures ? res.failures[f].indicator : SIZE_MAX;
+			if (bi >= upto && fi >= upto)
+				break;
+			if (bi < fi)
+				print_failure(&L->v[bi], &bad.err[b++]);
+			else
+				print_failure(&L->v[fi], &res.failures[f++].err);
+			(*errors)++;
+		}
+		if (h == res.n_hits)
+			break;
+		const acc_match_hit *hit = &res.hits[h];
+		acc_pattern_result r = {1, hit->n_obs, (size_t *)hit->obs};
+		if (print_match(&L->v[hit->indicator], s, &r) < 0) {
+			cli_errorf("out of memory");
+			matched = -1;
+			goto out;
+		}
+		matched++;
+	}
+out:
+	acc_match_scratch_free(scr);
+	acc_match_free(m);
+	free(bad.index);
+	free(bad.err);
+	free(mi);
 	return matched;
 }
 
