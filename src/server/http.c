@@ -280,7 +280,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 /* Small answers should leave at once: no Nagle delay on keep-alive
  * connections (a response's header and body can go out in two writes). */
 static void connection_cb(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode toe)
+                          enum MHD_ConnectionNotificationCode toe)
 {
 	(void)cls;
 	(void)socket_context;
@@ -421,11 +421,10 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.nworkers,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_NOTIFY_CONNECTION, connection_cb,
-	    NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)conf->connection_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(128 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY,
-	    tls_opts, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
+	    connection_cb, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_ARRAY, tls_opts,
+	    MHD_OPTION_END);
 	wipe_free(cert);
 	wipe_free(key);
 	if (!d) {
