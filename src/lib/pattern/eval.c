@@ -838,7 +838,7 @@ static int step_key(ev *E, const char *key, size_t key_len, const vlist *cur, vl
 		if (is_bin && decode_binary(E, key, x, &nv) < 0)
 			return -1;
 		if (is_ref) {
-			const char *id;
+			const char *id = NULL;
 			if (ref_string(E, key, &nv, &id) < 0)
 				return -1;
 			const json_t *t = resolve(E, id);
@@ -855,7 +855,7 @@ static int step_key(ev *E, const char *key, size_t key_len, const vlist *cur, vl
 				return eoom(E);
 			for (size_t r = 0; r < m; r++) {
 				val e = {V_JSON, json_array_get(nv.j, r), NULL, 0, NULL};
-				const char *id;
+				const char *id = NULL;
 				if (ref_string(E, key, &e, &id) < 0)
 					return -1;
 				const json_t *t = resolve(E, id);
@@ -1343,7 +1343,7 @@ static int eval_test(ev *E, const ctest *t, const json_t *root)
 	if (!json_is_string(type) || json_string_length(type) != c->path.type_len ||
 	    memcmp(json_string_value(type), c->path.type, c->path.type_len) != 0)
 		return 0;
-	vlist vals;
+	vlist vals = {0};
 	int r = 0;
 	if (path_values(E, &c->path, root, &vals) < 0) {
 		r = -1;
