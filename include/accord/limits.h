@@ -41,7 +41,7 @@
 /* Signatures (accord/sig.h): key files, DSSE envelopes and the in-toto
  * statements inside them come from users and peers. */
 #define ACC_LIMIT_SIG_KEY_FILE   4096           /* a public or secret key file, bytes */
-#define ACC_LIMIT_SIG_ENVELOPE   (1024u * 1024) /* one DSSE envelope, bytes */
+#define ACC_LIMIT_SIG_ENVELOPE   1048576u       /* one DSSE envelope, bytes (1 MiB) */
 #define ACC_LIMIT_SIG_SIGNATURES 16             /* signatures in one DSSE envelope */
 #define ACC_LIMIT_SIG_SUBJECTS   1000           /* subjects of one in-toto statement */
 #define ACC_LIMIT_SIG_FIELD      1024           /* artifact name, version, member, bytes */

@@ -40,7 +40,7 @@ acc_status acc_sig_dsse_sign(const char *type, const void *payload, size_t len,
 		return acc_error_set(err, ACC_EINVALID, "/payloadType",
 		                     "the payload type must be 1 to %u bytes of UTF-8",
 		                     (unsigned)ACC_LIMIT_SIG_FIELD);
-	if (len > ACC_LIMIT_SIG_ENVELOPE / 4 * 3)
+	if (len > (size_t)ACC_LIMIT_SIG_ENVELOPE / 4 * 3)
 		return acc_error_set(err, ACC_ELIMIT, "/payload",
 		                     "the envelope would exceed %u bytes (ACC_LIMIT_SIG_ENVELOPE)",
 		                     (unsigned)ACC_LIMIT_SIG_ENVELOPE);

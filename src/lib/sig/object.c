@@ -45,12 +45,14 @@ const char *acc_sig_result_name(acc_sig_result r)
 	return "none";
 }
 
-/* obj without the signature entry (a new reference; shares the values). */
+/* obj without the signature entry, and without "extensions" when that is
+ * (then) empty: a new reference that shares the values. */
 static acc_status stripped_copy(const json_t *obj, json_t **out)
 {
 	*out = NULL;
 	json_t *ext = json_object_get(obj, "extensions");
-	if (!json_is_object(ext) || !json_object_get(ext, ACC_SIG_EXTENSION_ID)) {
+	int ours = json_is_object(ext) && json_object_get(ext, ACC_SIG_EXTENSION_ID);
+	if (!json_is_object(ext) || (!ours && json_object_size(ext) > 0)) {
 		*out = json_incref((json_t *)obj);
 		return ACC_OK;
 	}
@@ -58,7 +60,7 @@ static acc_status stripped_copy(const json_t *obj, json_t **out)
 	json_t *copy = json_copy((json_t *)obj);
 	if (!copy)
 		return ACC_ENOMEM;
-	if (json_object_size(ext) == 1) {
+	if (json_object_size(ext) == (size_t)ours) {
 		if (json_object_del(copy, "extensions") != 0)
 			goto nomem;
 	} else {
@@ -185,8 +187,8 @@ static acc_status check_shape(const json_t *obj, const json_t **entry, acc_error
 	json_t *v;
 	json_object_foreach((json_t *)e, k, v)
 	{
-		if (strcmp(k, "extension_type") && strcmp(k, "key_id") && strcmp(k, "algorithm") &&
-		    strcmp(k, "signature")) {
+		if (strcmp(k, "extension_type") != 0 && strcmp(k, "key_id") != 0 &&
+		    strcmp(k, "algorithm") != 0 && strcmp(k, "signature") != 0) {
 			acc_buf p;
 			acc_buf_init(&p, ACC_ERROR_PATH_MAX - 1);
 			acc_buf_puts(&p, EXT_POINTER);
