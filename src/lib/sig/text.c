@@ -33,6 +33,7 @@ void acc__sig_b64_append(acc_buf *b, const uint8_t *p, size_t n)
 {
 	size_t need = (n + 2) / 3 * 4;
 	acc_buf_reserve(b, need + 1);
+	acc_buf_append(b, "", 0); /* NUL-terminated even when n is 0 */
 	if (acc_buf_status(b) != ACC_OK)
 		return;
 	char quad[4];
