@@ -238,6 +238,21 @@ expect_error "unknown endpoint" 404
 get "$URL/taxii2/extra/" "$A"
 expect_error "below discovery" 404
 
+# ---- rotation and removal take effect at the next request (cache included) --
+get "$C/objects/" "alice:$ALICE"
+expect_code "alice before rotation (now cached)" 200
+"$ACCORD" member rotate --dir "$NODE" alice >"$T/rotated" 2>/dev/null
+ALICE2=$(head -1 "$T/rotated")
+get "$C/objects/" "alice:$ALICE"
+expect_error "alice's old secret after rotation" 401
+get "$C/objects/" "alice:$ALICE2"
+expect_code "alice's new secret" 200
+get "$C/objects/" "reader:$READER"
+expect_code "reader before removal (now cached)" 200
+"$ACCORD" member remove --dir "$NODE" reader >/dev/null 2>&1
+get "$C/objects/" "reader:$READER"
+expect_error "removed member" 401
+
 # ---- authentication ---------------------------------------------------------
 get "$C/objects/" -
 expect_error "no credentials" 401
@@ -263,7 +278,7 @@ get "$C/objects/" "ghost2:nope"
 get "$R/collections/" "fresh:$FRESH"
 expect_error "back-off refuses an unverified secret from this address" 429
 # ... but a client that proved its secret before (verification cache) goes on.
-get "$C/objects/" "alice:$ALICE"
+get "$C/objects/" "admin:$ADMIN"
 expect_code "cached credentials are not throttled" 200
 
 serve_stop && ok || bad "serve did not exit 0 on SIGTERM"
