@@ -22,8 +22,6 @@
 #include "accord/uuid.h"
 #include "server.h"
 
-void acc__taxii_put_status(acc_buf *b, const acc_store_status *st);
-
 /* Status entries grown in the request arena. */
 typedef struct entries {
 	acc_store_status_entry *v;

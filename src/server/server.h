@@ -130,6 +130,9 @@ void acc_http_response_init(acc_http_response *rs);
 /* Fill rs with a TAXII error message resource (title from the status). */
 void acc_taxii_error(acc_http_response *rs, unsigned status, const char *fmt, ...) ACC_PRINTF(3, 4);
 
+/* Append the TAXII status resource of st (taxii.c; ingest.c answers with it). */
+void acc__taxii_put_status(acc_buf *b, const acc_store_status *st);
+
 /* Handle a complete request. */
 void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_http_response *rs);
 

@@ -499,7 +499,6 @@ static void put_details(acc_buf *b, const char *name, const acc_store_status_ent
 	acc_buf_putc(b, ']');
 }
 
-void acc__taxii_put_status(acc_buf *b, const acc_store_status *st);
 void acc__taxii_put_status(acc_buf *b, const acc_store_status *st)
 {
 	acc_buf_puts(b, "{\"id\":");
