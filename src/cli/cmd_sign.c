@@ -28,6 +28,12 @@ typedef struct sign_ctx {
 static int sign_one(void *vctx, json_t *obj, const char *where, unsigned line)
 {
 	sign_ctx *c = vctx;
+	/* The nine predefined TLP marking definitions are fixed by STIX and
+	 * TLP (and served by every node): a signed copy would be another
+	 * object under their id. Left as they are. */
+	if (acc_policy_predefined_tlp(json_string_value(json_object_get(obj, "id"))) !=
+	    ACC_POLICY_TLP_NONE)
+		return 0;
 	acc_error err;
 	acc_error_clear(&err);
 	acc_status st = acc_sig_sign_object(obj, c->key, &err);
@@ -108,7 +114,8 @@ const cli_command cli_cmd_sign = {
     "\n"
     "Add an Accord signature (the STIX property extension\n" ACC_SIG_EXTENSION_ID ")\n"
     "to every object of IN ('-': standard input): a single object, a bundle, a JSON array\n"
-    "of objects, or JSON Lines. An existing Accord signature is replaced. The signed\n"
+    "of objects, or JSON Lines. An existing Accord signature is replaced; the predefined\n"
+    "TLP marking definitions are left unsigned (STIX fixes them). The signed\n"
     "document goes to standard output in the input's shape, each object in RFC 8785\n"
     "canonical form (the bytes the signature covers, plus the extension). Objects must be\n"
     "STIX 2.1 (spec_version absent or \"2.1\") and have a canonical form (no integers\n"

@@ -26,12 +26,19 @@ typedef struct verify_ctx {
 	const acc_sig_pubkey *keys;
 	size_t nkeys;
 	const char *name;
-	size_t ok, failed;
+	size_t ok, failed, skipped;
 } verify_ctx;
 
 static int verify_one(void *vctx, json_t *obj, const char *where, unsigned line)
 {
 	verify_ctx *c = vctx;
+	/* Predefined TLP marking definitions are never signed (accord sign
+	 * leaves them): STIX fixes their content. */
+	if (acc_policy_predefined_tlp(json_string_value(json_object_get(obj, "id"))) !=
+	    ACC_POLICY_TLP_NONE) {
+		c->skipped++;
+		return 0;
+	}
 	acc_error err;
 	acc_error_clear(&err);
 	acc_sig_result r;
@@ -110,14 +117,19 @@ static int verify_cmd(int argc, char **argv)
 		free(keys);
 		return CLI_USAGE;
 	}
-	verify_ctx c = {keys, npubs, !strcmp(in, "-") ? "<stdin>" : in, 0, 0};
+	verify_ctx c = {keys, npubs, !strcmp(in, "-") ? "<stdin>" : in, 0, 0, 0};
 	size_t n = 0;
 	int rc = cli_sig_each_object(CMD, c.name, buf, len, verify_one, &c, NULL, &n);
 	free(buf);
 	free(keys);
-	if (rc != CLI_USAGE)
-		printf("%zu object%s: %zu signed and valid, %zu failed\n", n, n == 1 ? "" : "s",
-		       c.ok, c.failed);
+	if (rc != CLI_USAGE) {
+		printf("%zu object%s: %zu signed and valid, %zu failed", n, n == 1 ? "" : "s", c.ok,
+		       c.failed);
+		if (c.skipped)
+			printf(", %zu predefined TLP marking definition%s skipped", c.skipped,
+			       c.skipped == 1 ? "" : "s");
+		putchar('\n');
+	}
 	return rc;
 }
 
@@ -136,7 +148,8 @@ const cli_command cli_cmd_verify_object = {
     "  unknown-key     signed by a key that is not one of the --pubkey keys\n"
     "  bad-signature   the object or its signature changed after signing\n"
     "  malformed       the signature extension has the wrong shape\n"
-    "then a summary line.\n"
+    "then a summary line. The predefined TLP marking definitions are skipped: STIX fixes\n"
+    "them and 'accord sign' leaves them unsigned.\n"
     "\n"
     "Exit status: 0 every object signed and valid, 1 any failure (or FILE is not JSON),\n"
     "2 usage or I/O error.\n",

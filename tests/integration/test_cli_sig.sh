@@ -150,6 +150,21 @@ python3 -c 'import json; print(json.dumps(json.load(open("bundle.json"))["object
 "$ACCORD" sign --key alice.key arr.json >arr.signed 2>out; check "sign array" 0 $?
 expect_grep "array" '^\[\{' arr.signed
 
+# Predefined TLP marking definitions are fixed by STIX: left unsigned, skipped.
+python3 - <<'PY'
+import json
+d = json.load(open("bundle.json"))
+d["objects"].insert(0, {"type": "marking-definition", "spec_version": "2.1",
+    "id": "marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da",
+    "created": "2017-01-20T00:00:00.000Z", "definition_type": "tlp",
+    "name": "TLP:GREEN", "definition": {"tlp": "green"}})
+json.dump(d, open("tlp.json", "w"))
+PY
+"$ACCORD" sign --key alice.key tlp.json >tlp.signed 2>out; check "sign with a TLP marking" 0 $?
+expect_grep "marking untouched" '"definition":\{"tlp":"green"\},"definition_type":"tlp","id":"marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da","name":"TLP:GREEN","spec_version":"2.1","type":"marking-definition"\}' tlp.signed
+"$ACCORD" verify-object tlp.signed --pubkey alice.key.pub >out 2>&1; check "verify skips the TLP marking" 0 $?
+expect_grep "skipped in the summary" '^4 objects: 3 signed and valid, 0 failed, 1 predefined TLP marking definition skipped$' out
+
 # All or nothing: one object that cannot be signed, nothing written.
 python3 - <<'PY'
 import json
