@@ -408,7 +408,10 @@ static void put_collection(acc_buf *b, const acc_store_collection *c, unsigned p
 		acc_buf_puts(b, ",\"alias\":");
 		acc_json_put_string(b, c->alias);
 	}
-	acc_buf_printf(b, ",\"can_read\":%s,\"can_write\":%s,\"media_types\":[\"%s\"]}",
+	/* STIX 2.0 objects are accepted and served too (validated by 2.0 rules). */
+	acc_buf_printf(b,
+	               ",\"can_read\":%s,\"can_write\":%s,\"media_types\":[\"%s\","
+	               "\"application/stix+json;version=2.0\"]}",
 	               perms & ACC_PERM_READ ? "true" : "false",
 	               perms & ACC_PERM_WRITE ? "true" : "false", ACC_MEDIA_STIX);
 }
