@@ -263,6 +263,17 @@ const uint32_t *acc__htab_get(const acc__htab *h, const void *key, size_t len, u
 	return h->posts + h->entries[e].post;
 }
 
+void acc__htab_prefetch(const acc__htab *h, uint64_t hash)
+{
+#if defined(__GNUC__)
+	if (h->bloom)
+		__builtin_prefetch(bloom_block(h, hash));
+#else
+	(void)h;
+	(void)hash;
+#endif
+}
+
 size_t acc__htab_bytes(const acc__htab *h)
 {
 	return (h->cells ? (h->mask + 1) * sizeof(*h->cells) : 0) + h->n_blocks * 32 +

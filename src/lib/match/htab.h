@@ -66,6 +66,10 @@ void acc__htab_free(acc__htab *h);
 const uint32_t *acc__htab_get(const acc__htab *h, const void *key, size_t len, uint64_t hash,
                               size_t *n);
 
+/* Hint that key with this hash will be looked up soon (prefetches its
+ * filter block). */
+void acc__htab_prefetch(const acc__htab *h, uint64_t hash);
+
 /* Bytes held (for statistics). */
 size_t acc__htab_bytes(const acc__htab *h);
 

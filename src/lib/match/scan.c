@@ -22,6 +22,11 @@
 #include "pattern/eval_int.h"
 #include "pattern/pattern_int.h"
 
+typedef struct pending {
+	size_t off, len; /* the key in scratch->key */
+	uint64_t hash;
+} pending;
+
 typedef struct centry {
 	uint32_t ind; /* UINT32_MAX: empty */
 	acc_arena arena;
@@ -33,8 +38,10 @@ struct acc_match_scratch {
 	acc__rxscratch *rx;
 	uint32_t *cand;
 	size_t n_cand, cap_cand;
-	int oom; /* a candidate push failed */
-	acc_buf key;
+	int oom;     /* a candidate push failed */
+	acc_buf key; /* queued equality keys */
+	pending *pend;
+	size_t n_pend, cap_pend;
 	acc_buf norm;
 	acc_arena walk_arena; /* decoded octets and *_refs lists of one object */
 	centry *cache;
@@ -54,6 +61,7 @@ void acc_match_scratch_free(acc_match_scratch *s)
 	acc__rxscratch_free(s->rx);
 	acc_free(s->cand);
 	acc_buf_free(&s->key);
+	acc_free(s->pend);
 	acc_buf_free(&s->norm);
 	acc_arena_free(&s->walk_arena);
 	if (s->cache) {
@@ -135,10 +143,14 @@ static void push_one(void *ctx, uint32_t p)
 
 /* ---- probing values ----------------------------------------------------------- */
 
+/* Equality probes of one object are queued (key bytes in s->key, their
+ * filter blocks prefetched) and looked up together when the object is
+ * done, so that their memory accesses overlap each other and the CIDR and
+ * expression work instead of following one another. */
 static void probe_key(acc_match_scratch *s, uint32_t slot, int kind, const void *data, size_t len)
 {
 	acc_buf *k = &s->key;
-	acc_buf_reset(k);
+	size_t off = k->len;
 	acc_buf_append(k, &slot, sizeof(slot));
 	acc_buf_putc(k, (char)kind);
 	acc_buf_append(k, data, len);
@@ -146,11 +158,36 @@ static void probe_key(acc_match_scratch *s, uint32_t slot, int kind, const void 
 		s->oom = 1;
 		return;
 	}
-	size_t n;
-	const uint32_t *p =
-	    acc__htab_get(&s->m->eq, k->data, k->len, acc__hash64(k->data, k->len), &n);
-	if (n)
-		push(s, p, n);
+	if (s->n_pend == s->cap_pend) {
+		size_t c = s->cap_pend ? s->cap_pend * 2 : 16;
+		pending *q = acc_realloc(s->pend, c * sizeof(*q));
+		if (!q) {
+			s->oom = 1;
+			return;
+		}
+		s->pend = q;
+		s->cap_pend = c;
+	}
+	pending *p = &s->pend[s->n_pend++];
+	p->off = off;
+	p->len = k->len - off;
+	p->hash = acc__hash64(k->data + off, p->len);
+	acc__htab_prefetch(&s->m->eq, p->hash);
+}
+
+/* Look up the queued probes. */
+static void probe_pending(acc_match_scratch *s)
+{
+	for (size_t i = 0; i < s->n_pend; i++) {
+		const pending *p = &s->pend[i];
+		size_t n;
+		const uint32_t *post =
+		    acc__htab_get(&s->m->eq, s->key.data + p->off, p->len, p->hash, &n);
+		if (n)
+			push(s, post, n);
+	}
+	s->n_pend = 0;
+	acc_buf_reset(&s->key);
 }
 
 static int has_cidrs(const mslot *sl)
@@ -208,10 +245,10 @@ static void probe_string(acc_match_scratch *s, uint32_t slot, const json_t *v)
 	const mslot *sl = &s->m->slots[slot];
 	const char *str = json_string_value(v);
 	size_t n = json_string_length(v);
+	if (sl->keys & KEYS_S)
+		probe_key(s, slot, KEY_STRING, str, n); /* queued: overlaps what follows */
 	if (has_cidrs(sl))
 		probe_ip(s, sl, str, n);
-	if (sl->keys & KEYS_S)
-		probe_key(s, slot, KEY_STRING, str, n);
 	if (sl->keys & KEYS_X) {
 		const char *o;
 		size_t on;
@@ -497,6 +534,7 @@ static void visit(acc_match_scratch *s, const acc_pattern_obsset *set, const acc
 		if (w.bad && sl->n_err_walk)
 			push(s, m->err_posts + sl->err_walk, sl->n_err_walk);
 	}
+	probe_pending(s);
 	acc_arena_reset(&s->walk_arena);
 }
 
