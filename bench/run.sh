@@ -12,6 +12,8 @@
 #                    removed at exit)
 #   BENCH_STIX_MB    size of the generated bundle, MB of 10^6 bytes   (100)
 #   BENCH_SEED       generator seed                                   (1)
+#   BENCH_MATCH_INDICATORS, BENCH_MATCH_OBSERVATIONS  sizes of the match
+#                    section                                  (10^6, 10^6)
 #   BENCH_STRICT     1: exit 1 when a benchmark misses its goal       (0)
 #
 # Adding a benchmark: write a bench_<name>() function like bench_stix below
@@ -26,7 +28,7 @@ set -eu
 BENCH_BIN=${BENCH_BIN:-build/release/bench}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
-SECTIONS="stix tlog"
+SECTIONS="stix tlog match"
 MISSED=0
 WORK=""
 
@@ -201,12 +203,57 @@ bench_tlog() {
 	"$_bin" || die "tlog: bench_tlog failed"
 }
 
+# ---- compiled indicator matcher (bench/match.c) ------------------------------------
+# Issue 3: 10^6 indicators against 10^6 observed-data; >= 10^6 observations/s
+# per core, compile <= 10 s, peak memory <= 1 GiB; the reference evaluator
+# looping over all indicators is measured on a sample in the same run.
+
+# goal_row NAME VALUE OP GOAL UNIT: print a figure against its goal.
+goal_row() {
+	if [ "$(calc "v $3 g" -v v="$2" -v g="$4")" = 1 ]; then
+		_verdict="goal $3 $4 $5: met"
+	else
+		_verdict="goal $3 $4 $5: MISSED"
+		MISSED=1
+	fi
+	printf '%-44s %14s   %s\n' "$1" "$2" "$_verdict"
+}
+
+bench_match() {
+	_bin=$BENCH_BIN/bench_match
+	[ -x "$_bin" ] || die "missing $_bin (run make build)"
+	_ni=${BENCH_MATCH_INDICATORS:-1000000}
+	_no=${BENCH_MATCH_OBSERVATIONS:-1000000}
+	workdir
+	if ! "$_bin" --indicators "$_ni" --observations "$_no" --seed "$BENCH_SEED" \
+		>"$WORK/match.out" 2>"$WORK/match.log"; then
+		cat "$WORK/match.log" >&2
+		die "match: bench_match failed"
+	fi
+	_get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/match.out"; }
+	printf '\n== compiled indicator matcher (%s indicators, %s observed-data) ==\n' "$_ni" "$_no"
+	echo "indicators: $(_get mix_ipv4) IPv4 addresses and CIDRs, $(_get mix_domain) domains," \
+		"$(_get mix_url) URLs, $(_get mix_hash) file hashes, $(_get mix_complex) AND/OR/LIKE/MATCHES/qualifiers"
+	echo "anchors: $(_get eq_keys) equality keys, $(_get cidrs) CIDRs," \
+		"$(_get rx_hs) expressions (Vectorscan), $(_get rx_pcre) (PCRE2); $(_get by_type) by type only"
+	goal_row "compile seconds" "$(_get compile_seconds)" "<=" 10 s
+	goal_row "peak memory (ru_maxrss), MiB" "$(_get peak_rss_mib)" "<=" 1024 MiB
+	goal_row "observations/s per core (1 thread, CPU time)" "$(_get obs_per_sec_per_core)" ">=" 1000000 obs/s
+	printf '%-44s %14s\n' "observations/s, wall clock (best of $(_get runs))" "$(_get obs_per_sec_wall_all_threads)"
+	printf '%-44s %14s\n' "candidates evaluated per observation" "$(_get candidates_per_obs)"
+	printf '%-44s %14s\n' "matches" "$(_get matches)"
+	printf '%-44s %14s\n' "reference: pairs/s (sampled $(_get ref_pairs) pairs)" "$(_get ref_pairs_per_sec)"
+	printf '%-44s %14s\n' "reference over all indicators: observations/s" "$(_get ref_obs_per_sec_all_indicators)"
+	printf '%-44s %14s\n' "ratio (matcher / reference loop)" "$(_get ratio)"
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 run_section() {
 	case $1 in
 	stix) bench_stix ;;
 	tlog) bench_tlog ;;
+	match) bench_match ;;
 	*) die "unknown section '$1' (have: $SECTIONS)" ;;
 	esac
 }
