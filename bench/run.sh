@@ -3,7 +3,7 @@
 # same run, printed as a table with the ratio. `make bench` runs it from the
 # repository root after `make build` (release binaries in build/release/bench).
 #
-#   sh bench/run.sh [SECTION...]        sections: stix (default: all)
+#   sh bench/run.sh [SECTION...]   sections: stix tlog match taxii (default: all)
 #
 # Environment:
 #   BENCH_BIN        directory of the bench_* binaries   (build/release/bench)
@@ -14,6 +14,12 @@
 #   BENCH_SEED       generator seed                                   (1)
 #   BENCH_MATCH_INDICATORS, BENCH_MATCH_OBSERVATIONS  sizes of the match
 #                    section                                  (10^6, 10^6)
+#   BENCH_TAXII_CLIENTS, BENCH_TAXII_ENVELOPES  taxii ingest: client threads
+#                    and envelopes of 1,000 indicators               (4, 100)
+#   BENCH_TAXII_THREADS  accord serve --threads in the taxii section  (4)
+#   BENCH_TAXII_WRK  wrk options of one taxii read run    (-t2 -c32 -d5s)
+#   BENCH_TAXII_ROUNDS  alternating nginx/accord wrk rounds           (3)
+#   BENCH_ACCORD     the accord binary           ($BENCH_BIN/../accord)
 #   BENCH_STRICT     1: exit 1 when a benchmark misses its goal       (0)
 #
 # Adding a benchmark: write a bench_<name>() function like bench_stix below
@@ -28,11 +34,13 @@ set -eu
 BENCH_BIN=${BENCH_BIN:-build/release/bench}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
-SECTIONS="stix tlog match"
+SECTIONS="stix tlog match taxii"
 MISSED=0
 WORK=""
+SERVER_PIDS=""
 
 cleanup() {
+	stop_servers
 	if [ -n "$WORK" ]; then
 		rm -rf "$WORK"
 	fi
@@ -247,6 +255,271 @@ bench_match() {
 	printf '%-44s %14s\n' "ratio (matcher / reference loop)" "$(_get ratio)"
 }
 
+# ---- TAXII node (bench/taxii_ingest.c, accord serve, wrk, nginx) -------------------
+# Issue 4: (a) ingest: 4 concurrent clients POSTing envelopes of 1,000
+# indicators -> objects/s (goal >= 50,000); (b) read: wrk against GET
+# objects?limit=100 -> requests/s and p99, with the ratio to nginx serving the
+# same response body as a static file in the same run (goal >= 0.25).
+# A new node in the scratch directory; accord serve and nginx listen on
+# 127.0.0.1 only and are stopped (by their PIDs) at exit; nginx runs as the
+# current user with its own configuration (-p DIR -c FILE), never /etc/nginx.
+
+# alive PID: the process exists and is not a zombie.
+alive() {
+	_st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	case $_st in
+	Z*) return 1 ;;
+	esac
+	return 0
+}
+
+# stop_server PID: SIGTERM, SIGKILL after 30 s, then reap it.
+stop_server() {
+	kill -TERM "$1" 2>/dev/null || return 0
+	_n=0
+	while alive "$1" && [ "$_n" -lt 300 ]; do
+		sleep 0.1
+		_n=$((_n + 1))
+	done
+	if alive "$1"; then
+		kill -KILL "$1" 2>/dev/null || true
+	fi
+	wait "$1" 2>/dev/null || true
+}
+
+# stop_servers: every server this script started and has not stopped yet.
+stop_servers() {
+	for _pid in $SERVER_PIDS; do
+		stop_server "$_pid"
+	done
+	SERVER_PIDS=""
+}
+
+# cpu_seconds PID: user + system CPU seconds of a process so far.
+cpu_seconds() {
+	awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
+		'{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# wrk_run NAME URL [SCRIPT]: one wrk run into $WORK/taxii/wrk-NAME-ROUND.out;
+# sets _rps (requests/s), _p99 (ms) and _bad (non-2xx answers + socket errors).
+wrk_run() {
+	_out=$WORK/taxii/wrk-$1-$_round.out
+	# shellcheck disable=SC2086 # BENCH_TAXII_WRK is a word list
+	if [ -n "${3:-}" ]; then
+		wrk $_wrkopts --latency -s "$3" "$2" >"$_out" 2>&1 || die "taxii: wrk failed on $2 (see $_out)"
+	else
+		wrk $_wrkopts --latency "$2" >"$_out" 2>&1 || die "taxii: wrk failed on $2 (see $_out)"
+	fi
+	_rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$_out")
+	_p99=$(awk '$1 == "99%" {
+		v = $2 + 0
+		if ($2 ~ /us$/) v /= 1000; else if ($2 ~ /ms$/) v = v; else if ($2 ~ /s$/) v *= 1000
+		printf "%.2f\n", v }' "$_out")
+	_bad=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 }
+		END { print n + 0 }' "$_out")
+	if [ -z "$_rps" ] || [ -z "$_p99" ]; then
+		die "taxii: cannot read wrk's output ($_out)"
+	fi
+}
+
+# start_nginx DIR: serve DIR/www on a free loopback port (tries up to 5
+# random ports); sets _npid and _nport.
+start_nginx() {
+	_nport=""
+	_nuser=""
+	if [ "$(id -u)" = 0 ]; then
+		# As root the workers would switch to nobody, who cannot enter the
+		# scratch directory (mode 0700): keep them as the current user.
+		_nuser="user $(id -un) $(id -gn);"
+	fi
+	_try=0
+	while [ -z "$_nport" ] && [ "$_try" -lt 5 ]; do
+		_try=$((_try + 1))
+		_p=$(awk -v s="$$" -v t="$_try" \
+			'BEGIN { srand(); srand(srand() + s * 7 + t); print 20000 + int(rand() * 40000) }')
+		cat >"$1/nginx/nginx.conf" <<EOF
+# nginx for bench/run.sh taxii: one static file on loopback.
+$_nuser
+daemon off;
+worker_processes auto;
+pid $1/nginx/nginx.pid;
+error_log $1/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $1/nginx/tmp/body;
+	proxy_temp_path $1/nginx/tmp/proxy;
+	fastcgi_temp_path $1/nginx/tmp/fastcgi;
+	uwsgi_temp_path $1/nginx/tmp/uwsgi;
+	scgi_temp_path $1/nginx/tmp/scgi;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	types { }
+	default_type "application/taxii+json;version=2.1";
+	server {
+		listen 127.0.0.1:$_p;
+		root $1/www;
+	}
+}
+EOF
+		"$_nginx" -p "$1/nginx/" -c "$1/nginx/nginx.conf" -e "$1/nginx/error.log" \
+			>>"$1/nginx/stderr.log" 2>&1 &
+		_npid=$!
+		SERVER_PIDS="$SERVER_PIDS $_npid"
+		_n=0
+		while [ "$_n" -lt 50 ] && alive "$_npid"; do
+			if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$_p/objects.json")" = 200 ]; then
+				_nport=$_p
+				break
+			fi
+			sleep 0.1
+			_n=$((_n + 1))
+		done
+		if [ -z "$_nport" ]; then
+			stop_server "$_npid"
+		fi
+	done
+	if [ -z "$_nport" ]; then
+		cat "$1/nginx/error.log" "$1/nginx/stderr.log" >&2 2>/dev/null || true
+		die "taxii: nginx did not start"
+	fi
+}
+
+bench_taxii() {
+	_ing=$BENCH_BIN/bench_taxii_ingest
+	_accord=${BENCH_ACCORD:-$(dirname "$BENCH_BIN")/accord}
+	[ -x "$_ing" ] || die "missing $_ing (run make build)"
+	[ -x "$_accord" ] || die "missing $_accord (run make build)"
+	command -v wrk >/dev/null 2>&1 || die "taxii: wrk not found (sh scripts/install-deps.sh)"
+	command -v curl >/dev/null 2>&1 || die "taxii: curl not found"
+	_nginx=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+	[ -x "$_nginx" ] || die "taxii: nginx not found (sh scripts/install-deps.sh)"
+	_clients=${BENCH_TAXII_CLIENTS:-4}
+	_envelopes=${BENCH_TAXII_ENVELOPES:-100}
+	_threads=${BENCH_TAXII_THREADS:-4}
+	_rounds=${BENCH_TAXII_ROUNDS:-3}
+	_wrkopts=${BENCH_TAXII_WRK:--t2 -c32 -d5s}
+	workdir
+	_t=$WORK/taxii
+	mkdir -p "$_t/www" "$_t/nginx/tmp"
+
+	# The node: a member with read and write on the collection, and its identity.
+	_node=$_t/node
+	_ident=identity--5b0e4c1d-2f3a-4b6c-8d7e-9f0a1b2c3d4e
+	if ! "$_accord" init --dir "$_node" --name bench >"$_t/init.out" 2>&1; then
+		cat "$_t/init.out" >&2
+		die "taxii: accord init failed"
+	fi
+	_coll=$(sed -n 's/.*(collection \([0-9a-f-]*\), alias.*/\1/p' "$_t/init.out")
+	[ -n "$_coll" ] || die "taxii: no collection id in accord init's output"
+	_secret=$("$_accord" member add bench --identity "$_ident" --dir "$_node" 2>>"$_t/init.out") ||
+		die "taxii: accord member add failed"
+	"$_accord" grant bench "$_coll" --read --write --dir "$_node" >>"$_t/init.out" 2>&1 ||
+		die "taxii: accord grant failed"
+	# The secret stays out of command lines: curl and wrk read it from files.
+	printf 'Authorization: Bearer %s\nAccept: application/taxii+json;version=2.1\n' \
+		"$_secret" >"$_t/headers"
+	printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["Accept"] = "application/taxii+json;version=2.1"\n' \
+		"$_secret" >"$_t/auth.lua"
+
+	"$_accord" serve --dir "$_node" --listen 127.0.0.1:0 --threads "$_threads" \
+		>"$_t/serve.out" 2>"$_t/serve.log" &
+	_spid=$!
+	SERVER_PIDS="$SERVER_PIDS $_spid"
+	_port=""
+	_n=0
+	while [ -z "$_port" ] && [ "$_n" -lt 100 ] && alive "$_spid"; do
+		sleep 0.1
+		_port=$(sed -n 's|^accord: serving http://127\.0\.0\.1:\([0-9]*\)/taxii2/$|\1|p' "$_t/serve.out")
+		_n=$((_n + 1))
+	done
+	if [ -z "$_port" ]; then
+		cat "$_t/serve.log" >&2
+		die "taxii: accord serve did not start"
+	fi
+	_root=http://127.0.0.1:$_port/default/
+	_load=$(awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo '?')
+
+	# (a) ingest, timed by bench_taxii_ingest; the server's CPU time around it.
+	_cpu0=$(cpu_seconds "$_spid")
+	if ! ACCORD_USER=bench ACCORD_SECRET=$_secret "$_ing" --url "$_root" --collection "$_coll" \
+		--identity "$_ident" --clients "$_clients" --envelopes "$_envelopes" \
+		--seed "$BENCH_SEED" >"$_t/ingest.out" 2>"$_t/ingest.log"; then
+		cat "$_t/ingest.out" "$_t/ingest.log" >&2
+		die "taxii: bench_taxii_ingest failed (refused, lost or missing objects)"
+	fi
+	_cpu1=$(cpu_seconds "$_spid")
+	_get() { awk -v k="$1" '$1 == k { print $2 }' "$_t/ingest.out"; }
+	_scpu=$(calc 'sprintf("%.2f", b - a)' -v a="$_cpu0" -v b="$_cpu1")
+
+	printf '\n== TAXII node (accord serve --threads %s, HTTP on 127.0.0.1) ==\n' "$_threads"
+	echo "load average (1 min) at the start: $_load"
+	echo "(a) ingest: $_clients clients, $(_get envelopes) envelopes of $(_get objects_per_envelope)" \
+		"indicators ($(calc 'sprintf("%.0f", b / 1000)' -v b="$(_get envelope_bytes_avg)") kB each)," \
+		"keep-alive, each 202 after the durable commit"
+	echo "stored $(_get status_success) of $(_get objects_posted) ($(_get status_failure) refused," \
+		"$(_get http_errors) HTTP errors), all $(_get verify_stored) found in the manifest afterwards"
+	goal_row "objects/s ($(_get seconds) s, wall clock)" "$(_get objects_per_sec)" ">=" 50000 objects/s
+	printf '%-44s %14s\n' "POST latency ms, p50 / p99 / max" \
+		"$(_get post_ms_p50) / $(_get post_ms_p99) / $(_get post_ms_max)"
+	printf '%-44s %14s\n' "server CPU seconds (user + system)" "$_scpu"
+	printf '%-44s %14s\n' "objects per server CPU second" \
+		"$(calc 'c > 0 ? sprintf("%.0f", n / c) : "n/a"' -v n="$(_get status_success)" -v c="$_scpu")"
+
+	# (b) read: the first page of 100 objects, from accord and as a static
+	# file from nginx. Rounds alternate nginx and accord, so both see the
+	# same machine; the best requests/s of each (with that run's p99) counts.
+	_path="collections/$_coll/objects/?limit=100"
+	_code=$(curl -sS -o "$_t/www/objects.json" -w '%{http_code}' -H "@$_t/headers" "$_root$_path") ||
+		die "taxii: GET $_path failed"
+	[ "$_code" = 200 ] || die "taxii: GET $_path answered $_code"
+	_bytes=$(wc -c <"$_t/www/objects.json" | tr -d ' ')
+	start_nginx "$_t"
+	_nver=$("$_nginx" -v 2>&1 | sed 's|^nginx version: nginx/||')
+	_nbest=0
+	_abest=0
+	_nall=""
+	_aall=""
+	_round=1
+	while [ "$_round" -le "$_rounds" ]; do
+		wrk_run nginx "http://127.0.0.1:$_nport/objects.json"
+		[ "$_bad" = 0 ] || die "taxii: nginx: $_bad bad answers or socket errors"
+		_nall="${_nall:+$_nall/}$(calc 'sprintf("%.0f", r)' -v r="$_rps")"
+		if [ "$(calc 'r > b' -v r="$_rps" -v b="$_nbest")" = 1 ]; then
+			_nbest=$_rps
+			_np99=$_p99
+		fi
+		wrk_run accord "$_root$_path" "$_t/auth.lua"
+		[ "$_bad" = 0 ] || die "taxii: accord: $_bad bad answers or socket errors"
+		_aall="${_aall:+$_aall/}$(calc 'sprintf("%.0f", r)' -v r="$_rps")"
+		if [ "$(calc 'r > b' -v r="$_rps" -v b="$_abest")" = 1 ]; then
+			_abest=$_rps
+			_ap99=$_p99
+		fi
+		_round=$((_round + 1))
+	done
+	stop_servers
+
+	echo "(b) read: GET objects/?limit=100 ($_bytes bytes), wrk $_wrkopts --latency," \
+		"best of $_rounds alternating rounds"
+	printf '%-44s %14s %10s\n' "server" "requests/s" "p99 ms"
+	printf '%-44s %14s %10s\n' "nginx $_nver, the same body as a static file" "$_nbest" "$_np99"
+	printf '%-44s %14s %10s\n' "accord serve" "$_abest" "$_ap99"
+	printf '%-44s %14s\n' "every round, nginx requests/s" "$_nall"
+	printf '%-44s %14s\n' "every round, accord requests/s" "$_aall"
+	_ratio=$(calc 'n > 0 ? sprintf("%.2f", a / n) : "n/a"' -v a="$_abest" -v n="$_nbest")
+	if [ "$(calc 'r >= 0.25' -v r="$_ratio")" = 1 ]; then
+		_verdict="goal >= 0.25: met"
+	else
+		_verdict="goal >= 0.25: MISSED"
+		MISSED=1
+	fi
+	printf '%-44s %14s   %s\n' "ratio (accord / nginx requests/s)" "$_ratio" "$_verdict"
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 run_section() {
@@ -254,6 +527,7 @@ run_section() {
 	stix) bench_stix ;;
 	tlog) bench_tlog ;;
 	match) bench_match ;;
+	taxii) bench_taxii ;;
 	*) die "unknown section '$1' (have: $SECTIONS)" ;;
 	esac
 }
