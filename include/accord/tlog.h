@@ -372,7 +372,8 @@ typedef struct acc_tlog_entry {
 } acc_tlog_entry;
 
 /* The actions an entry may record, NULL-terminated: "add", "delete",
- * "member-add", "member-remove", "key-add", "key-revoke". */
+ * "member-add", "member-remove", "key-add", "key-revoke", "artifact" (added
+ * for the node's artifact statements; docs/api.md). */
 ACC_API extern const char *const acc_tlog_actions[];
 
 /* Append the canonical entry bytes to out. ACC_EINVALID (naming the field)

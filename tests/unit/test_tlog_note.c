@@ -932,6 +932,61 @@ static void test_entry(void **state)
 	acc_buf_free(&b);
 }
 
+/* The entry writer against acc_json_canonical (the RFC 8785 writer) on
+ * fields holding every ASCII byte, escapes and multi-byte UTF-8. */
+static void test_entry_jcs(void **state)
+{
+	(void)state;
+	static const char *const extra[] = {"caf\xc3\xa9", "\xe2\x80\xa8\xe2\x80\xa9",
+	                                    "\xf0\x9f\x94\x91", "\x7f", "a\\b\"c", "-"};
+	uint32_t seed = 7;
+	acc_buf b, c;
+	acc_buf_init(&b, 0);
+	acc_buf_init(&c, 0);
+	for (int round = 0; round < 400; round++) {
+		char f[2][64];
+		for (int k = 0; k < 2; k++) {
+			size_t n = 0;
+			int parts = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 6;
+			for (int p = 0; p < parts; p++) {
+				seed = seed * 1103515245u + 12345u;
+				if ((seed >> 16) % 3 == 0) {
+					const char *x = extra[(seed >> 8) % 6];
+					size_t l = strlen(x);
+					/* whole sequences only: a cut one is not UTF-8 */
+					for (size_t j = 0; n + l < sizeof(f[k]) && j < l; j++)
+						f[k][n++] = x[j];
+				} else if (n + 1 < sizeof(f[k])) {
+					f[k][n++] = (char)(1 + (seed >> 9) % 127); /* 0x01..0x7f */
+				}
+			}
+			f[k][n] = '\0';
+		}
+		acc_tlog_entry e = {.collection = f[0],
+		                    .member = f[1],
+		                    .date_added = "2026-11-29T10:00:00.000001Z",
+		                    .action = acc_tlog_actions[round % 7]};
+		for (int i = 0; i < 32; i++)
+			e.object_sha256[i] = (uint8_t)(seed >> (i % 24));
+		acc_buf_reset(&b);
+		acc_buf_reset(&c);
+		acc_error err;
+		assert_int_equal(acc_tlog_entry_canonical(&e, &b, &err), ACC_OK);
+		char hex[65];
+		sodium_bin2hex(hex, sizeof(hex), e.object_sha256, 32);
+		json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "member", e.member, "action",
+		                      e.action, "object_sha256", hex, "collection", e.collection,
+		                      "date_added", e.date_added);
+		assert_non_null(o);
+		assert_int_equal(acc_json_canonical(o, &c, &err), ACC_OK);
+		json_decref(o);
+		assert_int_equal(b.len, c.len);
+		assert_memory_equal(b.data, c.data, b.len);
+	}
+	acc_buf_free(&b);
+	acc_buf_free(&c);
+}
+
 /* ---- allocation failures -------------------------------------------------------------- */
 
 static int alloc_entry(void *arg)
@@ -1009,6 +1064,7 @@ int main(void)
 	    cmocka_unit_test(test_checkpoint_cosignature),
 	    cmocka_unit_test(test_witness),
 	    cmocka_unit_test(test_entry),
+	    cmocka_unit_test(test_entry_jcs),
 	    cmocka_unit_test(test_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
