@@ -14,6 +14,7 @@
 #include "json.h"
 #include "stix.h"
 #include "pattern.h"
+#include "match.h"
 #include "policy.h"
 #include "store.h"
 #include "tlog.h"
