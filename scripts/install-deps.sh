@@ -6,7 +6,7 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libjansson-dev libsodium-dev libssl-dev libcmocka-dev libsqlite3-dev sqlite3
 libmicrohttpd-dev libcurl4-openssl-dev libinih-dev libpcre2-dev libutf8proc-dev libvectorscan-dev curl jq
-wrk nginx-light"
+wrk nginx-light python3 openssl"
 
 missing=""
 for p in $PKGS; do
