@@ -27,6 +27,7 @@ struct acc_client {
 	char content_type[128];
 	char added_first[48], added_last[48];
 	char curl_error[CURL_ERROR_SIZE];
+	long last_status; /* HTTP status of the last request, 0 when none came */
 };
 
 acc_status acc_client_global_init(acc_error *err)
@@ -201,25 +202,26 @@ static acc_status status_for_http(long code)
 	return ACC_EIO;
 }
 
-/* Perform a request: GET when body is NULL, else POST. On an HTTP status
- * other than want, err names it with the server's TAXII error text. On
- * success the parsed JSON body is in *out (caller owns). */
-static acc_status request(acc_client *c, const char *url, const char *body, size_t len, long want,
-                          json_t **out, acc_error *err)
+/* Perform a request: GET when body is NULL, else POST, with the given
+ * header list. The body is left in c->body and the HTTP status in *code.
+ * Transport failures (and a body over the cap) are errors here; any HTTP
+ * status is the caller's to judge. */
+static acc_status perform(acc_client *c, const char *url, struct curl_slist *headers,
+                          const char *body, size_t len, long *code, acc_error *err)
 {
-	*out = NULL;
+	*code = 0;
+	c->last_status = 0;
 	acc_buf_reset(&c->body);
 	c->content_type[0] = c->added_first[0] = c->added_last[0] = '\0';
 	c->curl_error[0] = '\0';
 	CURL *e = c->curl;
 	int bad = curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers) != CURLE_OK;
 	if (body) {
-		bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers_post) != CURLE_OK;
 		bad |=
 		    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) != CURLE_OK;
 	} else {
-		bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, c->headers_get) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 	}
 	if (bad)
@@ -235,17 +237,143 @@ static acc_status request(acc_client *c, const char *url, const char *body, size
 		return acc_error_set(err, ACC_EIO, NULL, "%s: %s", url,
 		                     c->curl_error[0] ? c->curl_error : curl_easy_strerror(cc));
 	}
-	long code = 0;
-	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, code);
+	c->last_status = *code;
+	return ACC_OK;
+}
+
+/* The error for an HTTP status other than the one wanted, quoting the
+ * body's TAXII (or plain JSON) error text. */
+static acc_status http_failure(acc_client *c, const char *url, long code, acc_error *err)
+{
 	json_t *v = NULL;
 	if (c->body.len > 0 && acc_json_load(c->body.data, c->body.len, &v, NULL) != ACC_OK)
-		v = NULL; /* not JSON: reported below, or the HTTP status is */
-	if (code != want) {
-		char msg[ACC_ERROR_MSG_MAX];
-		acc_client_http_error(msg, sizeof msg, code, v);
+		v = NULL;
+	char msg[ACC_ERROR_MSG_MAX];
+	acc_client_http_error(msg, sizeof msg, code, v);
+	json_decref(v);
+	return acc_error_set(err, status_for_http(code), NULL, "%s: %s", url, msg);
+}
+
+/* perform, then: the status must be want and the body a JSON object, which
+ * goes to *out (caller owns). */
+static acc_status request_with(acc_client *c, const char *url, struct curl_slist *headers,
+                               const char *body, size_t len, long want, json_t **out,
+                               acc_error *err)
+{
+	*out = NULL;
+	long code = 0;
+	acc_status s = perform(c, url, headers, body, len, &code, err);
+	if (s != ACC_OK)
+		return s;
+	if (code != want)
+		return http_failure(c, url, code, err);
+	json_t *v = NULL;
+	if (c->body.len > 0 && acc_json_load(c->body.data, c->body.len, &v, NULL) != ACC_OK)
+		v = NULL;
+	if (!json_is_object(v)) {
 		json_decref(v);
-		return acc_error_set(err, status_for_http(code), NULL, "%s: %s", url, msg);
+		return acc_error_set(err, ACC_EPARSE, NULL,
+		                     "%s: the response is not a JSON object (Content-Type %s)", url,
+		                     c->content_type[0] ? c->content_type : "none");
 	}
+	*out = v;
+	return ACC_OK;
+}
+
+/* A TAXII request: GET when body is NULL, else POST of a TAXII body. */
+static acc_status request(acc_client *c, const char *url, const char *body, size_t len, long want,
+                          json_t **out, acc_error *err)
+{
+	return request_with(c, url, body ? c->headers_post : c->headers_get, body, len, want, out,
+	                    err);
+}
+
+/* A one-request header list: Accept (and Content-Type) as given. */
+static struct curl_slist *headers_for(const char *accept, const char *content_type)
+{
+	char h[256];
+	snprintf(h, sizeof h, "Accept: %s", accept ? accept : "*/*");
+	struct curl_slist *l = curl_slist_append(NULL, h);
+	if (l && content_type) {
+		snprintf(h, sizeof h, "Content-Type: %s", content_type);
+		if (!curl_slist_append(l, h) || !curl_slist_append(l, "Expect:")) {
+			curl_slist_free_all(l);
+			return NULL;
+		}
+	}
+	return l;
+}
+
+long acc_client_last_status(const acc_client *c)
+{
+	return c ? c->last_status : 0;
+}
+
+acc_status acc_client_get_raw(acc_client *c, const char *url, const char *accept, acc_buf *out,
+                              acc_error *err)
+{
+	acc_error_clear(err);
+	if (!c || !url || !out)
+		return acc_error_set(err, ACC_EINVAL, NULL, "no client, URL or output");
+	struct curl_slist *h = headers_for(accept, NULL);
+	if (!h)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+	long code = 0;
+	acc_status s = perform(c, url, h, NULL, 0, &code, err);
+	if (s == ACC_OK && code != 200)
+		s = http_failure(c, url, code, err);
+	if (s == ACC_OK) {
+		acc_buf_append(out, c->body.data ? c->body.data : "", c->body.len);
+		if (acc_buf_status(out) != ACC_OK)
+			s = acc_error_set(err, acc_buf_status(out), NULL, "%s: %s", url,
+			                  acc_strerror(acc_buf_status(out)));
+	}
+	curl_slist_free_all(h);
+	return s;
+}
+
+acc_status acc_client_get_json_as(acc_client *c, const char *url, const char *accept, json_t **out,
+                                  acc_error *err)
+{
+	acc_error_clear(err);
+	if (!out)
+		return acc_error_set(err, ACC_EINVAL, NULL, "no place for the response");
+	*out = NULL;
+	if (!c || !url)
+		return acc_error_set(err, ACC_EINVAL, NULL, "no client or URL");
+	struct curl_slist *h = headers_for(accept, NULL);
+	if (!h)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+	acc_status s = request_with(c, url, h, NULL, 0, 200, out, err);
+	curl_slist_free_all(h);
+	return s;
+}
+
+acc_status acc_client_post(acc_client *c, const char *url, const char *content_type,
+                           const char *accept, const char *body, size_t len, long *code,
+                           json_t **out, acc_error *err)
+{
+	acc_error_clear(err);
+	if (out)
+		*out = NULL;
+	if (code)
+		*code = 0;
+	if (!c || !url || !content_type || !body || !out || !code)
+		return acc_error_set(err, ACC_EINVAL, NULL,
+		                     "no client, URL, content type, body or output");
+	struct curl_slist *h = headers_for(accept, content_type);
+	if (!h)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+	acc_status s = perform(c, url, h, body, len, code, err);
+	curl_slist_free_all(h);
+	if (s != ACC_OK)
+		return s;
+	if (*code < 200 || *code > 299)
+		return http_failure(c, url, *code, err);
+	json_t *v = NULL;
+	if (c->body.len > 0 && acc_json_load(c->body.data, c->body.len, &v, NULL) != ACC_OK)
+		v = NULL;
 	if (!json_is_object(v)) {
 		json_decref(v);
 		return acc_error_set(err, ACC_EPARSE, NULL,

@@ -36,6 +36,8 @@
 
 #include "accord/buf.h"
 #include "accord/common.h"
+#include "accord/limits.h"
+#include "accord/tlog.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -94,6 +96,28 @@ acc_status acc_client_collections(acc_client *c, const char *root_url, json_t **
 acc_status acc_client_find_collection(acc_client *c, const char *root_url, const char *id_or_alias,
                                       json_t **out, acc_error *err) ACC_WUR;
 
+/* ---- other resources (the node's log endpoints) --------------------------------- */
+
+/* GET url with "Accept: accept" (NULL: any) and append the body, whatever
+ * its type, to out; 200 expected (another status is an error quoting the
+ * body's error text). For text resources such as signed checkpoints. */
+acc_status acc_client_get_raw(acc_client *c, const char *url, const char *accept, acc_buf *out,
+                              acc_error *err) ACC_WUR;
+/* acc_client_get_json with "Accept: accept" (NULL: any) instead of the
+ * TAXII media type. */
+acc_status acc_client_get_json_as(acc_client *c, const char *url, const char *accept, json_t **out,
+                                  acc_error *err) ACC_WUR;
+/* The HTTP status of the client's last request; 0 when no answer came
+ * (a connection or TLS failure, a timeout). Tells "the server refused"
+ * from "the server could not be reached" after a failed call. */
+long acc_client_last_status(const acc_client *c);
+/* POST body with "Content-Type: content_type" (and Accept, NULL: any); any
+ * 2xx is success, with *code the status and *out the JSON object answered
+ * (caller owns). Another status is an error mapped as above, *code set. */
+acc_status acc_client_post(acc_client *c, const char *url, const char *content_type,
+                           const char *accept, const char *body, size_t len, long *code,
+                           json_t **out, acc_error *err) ACC_WUR;
+
 /* ---- objects ------------------------------------------------------------------ */
 
 typedef struct acc_client_filter {
@@ -138,6 +162,86 @@ acc_status acc_client_get_status(acc_client *c, const char *root_url, const char
  * most timeout_s seconds in all (0: 600); ACC_EIO on timeout. */
 acc_status acc_client_wait_status(acc_client *c, const char *root_url, json_t **status,
                                   long timeout_s, acc_error *err) ACC_WUR;
+
+/* ---- the node's transparency log (log.c; docs/api.md) --------------------------------
+ * URLs here start from the node's base URL (the one serving /taxii2/),
+ * normalised by acc_client_log_base. Answers are parsed strictly; nothing
+ * is verified here: the caller checks proofs against a checkpoint it opened
+ * with a key it trusts, and recomputes every leaf hash itself. */
+
+/* Entries asked for per request (the node's maximum). */
+#define ACC_CLIENT_LOG_PAGE 1000
+
+/* A proof as the node serves it. Inclusion: index, size, the path and the
+ * served leaf hash (informative only). Consistency: index is `from`, size
+ * `to`. */
+typedef struct acc_client_log_proof {
+	uint64_t index, size;
+	acc_tlog_hash hashes[ACC_TLOG_PROOF_MAX];
+	size_t n;
+	acc_tlog_hash leaf_hash;
+	int has_leaf_hash;
+} acc_client_log_proof;
+
+/* A log entry read back: its five fields (NUL-terminated copies). */
+typedef struct acc_client_log_entry {
+	char action[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char collection[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char date_added[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	uint8_t object_sha256[32];
+} acc_client_log_entry;
+
+/* The node's base URL from url: http(s), a host, no query; trailing '/'
+ * and a final "/taxii2" removed ("http://h:8000/taxii2/" -> "http://h:8000").
+ * Appends to out; ACC_EINVAL with a message. */
+acc_status acc_client_log_base(const char *url, acc_buf *out, acc_error *err) ACC_WUR;
+/* GET base + path (e.g. "/log/checkpoint", "/log/key") as text, at most
+ * ACC_LIMIT_TLOG_NOTE bytes (ACC_ELIMIT beyond), appended to out. */
+acc_status acc_client_log_text(acc_client *c, const char *base, const char *path, acc_buf *out,
+                               acc_error *err) ACC_WUR;
+/* GET base + path (with its query) as a JSON object; the caller owns *out. */
+acc_status acc_client_log_json(acc_client *c, const char *base, const char *path, json_t **out,
+                               acc_error *err) ACC_WUR;
+/* The inclusion proof of leaf index in the tree of size leaves, and the
+ * consistency proof from size `from` to `to`. An answer about other
+ * numbers than those asked is ACC_EPARSE. */
+acc_status acc_client_log_inclusion(acc_client *c, const char *base, uint64_t index, uint64_t size,
+                                    acc_client_log_proof *out, acc_error *err) ACC_WUR;
+acc_status acc_client_log_consistency(acc_client *c, const char *base, uint64_t from, uint64_t to,
+                                      acc_client_log_proof *out, acc_error *err) ACC_WUR;
+
+/* Called for each entry in index order: the exact entry bytes (valid
+ * during the call) and the leaf hash the node served with it (NULL when
+ * absent or malformed). Non-zero stops. */
+typedef int (*acc_client_log_entry_cb)(void *ctx, uint64_t index, const char *entry, size_t len,
+                                       const acc_tlog_hash *served_leaf);
+/* Entries start .. end-1, in pages of ACC_CLIENT_LOG_PAGE. An entry out of
+ * order is ACC_EPARSE. When the node has fewer entries than asked, the walk
+ * stops early with ACC_OK: *next (may be NULL) is the first index not
+ * delivered (end when all were). */
+acc_status acc_client_log_entries(acc_client *c, const char *base, uint64_t start, uint64_t end,
+                                  acc_client_log_entry_cb cb, void *ctx, uint64_t *next,
+                                  acc_error *err) ACC_WUR;
+
+/* Pure: read a proof answer (inclusion: index, size, hashes, optional
+ * leaf_hash; consistency: from, to, hashes). ACC_EPARSE / ACC_ELIMIT with
+ * the member at fault. */
+acc_status acc_client_log_parse_inclusion(const json_t *obj, acc_client_log_proof *out,
+                                          acc_error *err) ACC_WUR;
+acc_status acc_client_log_parse_consistency(const json_t *obj, acc_client_log_proof *out,
+                                            acc_error *err) ACC_WUR;
+/* Pure: obj[name] as a non-negative integer / a base64 hash (ACC_EPARSE). */
+acc_status acc_client_log_u64(const json_t *obj, const char *name, uint64_t *out,
+                              acc_error *err) ACC_WUR;
+acc_status acc_client_log_hash(const json_t *obj, const char *name, acc_tlog_hash *out,
+                               acc_error *err) ACC_WUR;
+/* Pure: read entry bytes strictly: a JSON object of exactly the five
+ * string members, object_sha256 64 lower-case hex digits, and the bytes
+ * exactly the canonical entry of those fields (acc_tlog_entry_canonical).
+ * ACC_EPARSE (not JSON) or ACC_EINVALID with the reason. */
+acc_status acc_client_log_entry_parse(const char *bytes, size_t len, acc_client_log_entry *out,
+                                      acc_error *err) ACC_WUR;
 
 /* ---- pure helpers (no I/O) ------------------------------------------------------ */
 
