@@ -52,7 +52,20 @@
  *    list, so that its cursor works), delete's id requirement, what query
  *    rows fill (recipients: NULL), reserved settings, member removal,
  *    query callbacks may be NULL, close from inside a callback is ignored.
- *  docs/internals/store.md has the schema, indexes and query plans.
+ *
+ * Changes by the log engineer (tamper-evidence issue, schema version 2):
+ *  - The transparency log lives in the store. Every object version put,
+ *    every version deleted, every member added or removed and every member
+ *    key added or revoked appends a leaf (accord/tlog.h entry) IN THE SAME
+ *    transaction as the write itself: a failed write leaves neither, a
+ *    committed one both. A transaction that appended leaves records the
+ *    tree state and, when a signer is set (acc_store_tlog_set_signer), a
+ *    signed checkpoint of the new tree just before it commits.
+ *  - acc_store_collection.require_signed, acc_store_requester.name (added
+ *    at the ends of the structs), member keys, artifact statements, the log
+ *    reads (leaves, node hashes for proofs, lookups) and checkpoints.
+ *  docs/internals/store.md has the schema, indexes and query plans;
+ *  docs/internals/tlog.md section 6 the log's tables and transactions.
  */
 #ifndef ACCORD_STORE_H
 #define ACCORD_STORE_H
@@ -60,8 +73,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "common.h"
 #include "time.h"
+#include "tlog.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -106,6 +121,9 @@ typedef struct acc_store_collection {
 	const char *title;
 	const char *description; /* may be NULL */
 	const char *alias;       /* may be NULL */
+	/* (added) 1: the node refuses unsigned objects in this collection
+	 * (accord collection add --require-signed); stored by collection_add */
+	int require_signed;
 } acc_store_collection;
 
 /* name: 1..64 URL-unreserved characters [A-Za-z0-9._~-] (ACC_EINVAL
@@ -163,7 +181,9 @@ ACC_API acc_status acc_store_member_list(acc_store *s, acc_store_member_cb cb, v
 ACC_API acc_status acc_store_member_set_secret(acc_store *s, const char *name,
 					       const char *secret_hash, acc_error *err) ACC_WUR;
 /* Marks the member removed (kept for history), erases its secret hash and
- * its permissions. ACC_ENOTFOUND for unknown or already removed members. */
+ * its permissions. ACC_ENOTFOUND for unknown or already removed members.
+ * Log: member_add appends a "member-add" leaf, member_remove a
+ * "member-remove" leaf (event records in docs/api.md). */
 ACC_API acc_status acc_store_member_remove(acc_store *s, const char *name, acc_error *err) ACC_WUR;
 
 enum { ACC_PERM_READ = 1, ACC_PERM_WRITE = 2 };
@@ -233,7 +253,9 @@ typedef struct acc_store_object {
  * the same (collection, id, version) with different JSON is ACC_EEXIST. An
  * unknown collection id is ACC_ENOTFOUND. restore_date (may be NULL) keeps a
  * given date_added (dump/restore): rows restored at one date are ordered by
- * seq, and later puts get dates after it. duplicate may be NULL. */
+ * seq, and later puts get dates after it. duplicate may be NULL.
+ * Log: a stored version (not a duplicate) appends an "add" leaf: SHA-256
+ * of json, collection_id, member ("-" when NULL), date_added. */
 ACC_API acc_status acc_store_object_put(acc_store *s, acc_store_object *o,
 					const acc_time *restore_date, int *duplicate,
 					acc_error *err) ACC_WUR;
@@ -255,6 +277,9 @@ typedef struct acc_store_requester {
 	int peer;                 /* a federated node: CLEAR and GREEN */
 	const char *identity;     /* member's identity (producer / RED recipient), may be NULL */
 	int member_of_node;       /* 1 for members of this node */
+	/* (added) the member name recorded in the log entries of what this
+	 * requester deletes; NULL: "-" */
+	const char *name;
 } acc_store_requester;
 
 enum acc_store_version_match {
@@ -326,7 +351,8 @@ ACC_API acc_status acc_store_object_versions(acc_store *s, const acc_store_query
  * "last", match[spec_version]) that q->who may read; limit and cursor are
  * ignored. first/last/latest-spec marks of the remaining versions are
  * recomputed in the same transaction. *deleted gets the count (0 is not an
- * error). */
+ * error). Log: one "delete" leaf per version deleted (SHA-256 of its json,
+ * q->who->name, the time of the deletion). */
 ACC_API acc_status acc_store_object_delete(acc_store *s, const acc_store_query *q, size_t *deleted,
 					   acc_error *err) ACC_WUR;
 
@@ -375,6 +401,137 @@ ACC_API acc_status acc_store_setting_set(acc_store *s, const char *key, const ch
  * PRAGMA foreign_key_check). ACC_EINTERNAL with the first problems reported
  * when it fails. Reads the whole database: for tools, not for requests. */
 ACC_API acc_status acc_store_check(acc_store *s, acc_error *err) ACC_WUR;
+
+/* ---- the transparency log (docs/internals/tlog.md section 6, docs/api.md) ---------
+ * Leaves are numbered from 0 in append order. Reads outside a transaction
+ * see committed leaves only; inside one they see its own appends too. */
+
+/* Signs checkpoints for the store: called inside each write transaction that
+ * appended leaves, just before COMMIT, with the new tree's size and root;
+ * appends the signed note (e.g. acc_tlog_checkpoint_sign) to note. Its error
+ * fails the commit (the transaction is rolled back). Must not call the
+ * store. Without a signer nothing is signed: a reader finds the latest
+ * checkpoint older than the tree and signs one (acc_store_checkpoint_put). */
+typedef acc_status (*acc_store_signer_fn)(void *ctx, uint64_t size, const acc_tlog_hash *root,
+                                          acc_buf *note, acc_error *err);
+/* Set (fn NULL: clear) the signer of this handle. ctx is the caller's and
+ * must outlive the handle or the next call. Never fails. */
+ACC_API void acc_store_tlog_set_signer(acc_store *s, acc_store_signer_fn fn, void *ctx);
+
+typedef struct acc_store_leaf {
+	uint64_t index;
+	acc_tlog_hash leaf_hash;  /* acc_tlog_hash_leaf(entry) */
+	const char *action;
+	const char *entry;        /* the canonical entry bytes, NUL-terminated */
+	size_t entry_len;
+} acc_store_leaf;
+typedef int (*acc_store_leaf_cb)(void *ctx, const acc_store_leaf *l); /* non-zero stops */
+
+/* Append a leaf for e (acc_tlog_entry_canonical; its errors, ACC_EINVALID)
+ * in the current transaction, or in its own. *out (may be NULL) gets the
+ * leaf (strings valid until the next call on s). Objects, deletes, members
+ * and keys are logged by the store itself: this is for other facts. */
+ACC_API acc_status acc_store_tlog_append(acc_store *s, const acc_tlog_entry *e, acc_store_leaf *out,
+                                         acc_error *err) ACC_WUR;
+/* The tree's size and root (inside a write transaction: with its appends). */
+ACC_API acc_status acc_store_tlog_state(acc_store *s, uint64_t *size, acc_tlog_hash *root,
+                                        acc_error *err) ACC_WUR;
+/* An acc_tlog_read_fn over the store (ctx is the acc_store *): the hash of
+ * the complete perfect subtree (level, index), ACC_ENOTFOUND when it is not
+ * complete. One indexed read. For acc_tlog_prove_* and acc_tlog_root_at. */
+ACC_API acc_status acc_store_tlog_read(void *ctx, unsigned level, uint64_t index,
+                                       acc_tlog_hash *out, acc_error *err) ACC_WUR;
+/* Leaves start .. start + count - 1 that exist, in index order (count 0:
+ * none). O(count) rows. */
+ACC_API acc_status acc_store_tlog_leaves(acc_store *s, uint64_t start, size_t count,
+                                         acc_store_leaf_cb cb, void *ctx, acc_error *err) ACC_WUR;
+/* The lowest index of a leaf with this leaf hash below `below` (UINT64_MAX:
+ * any). ACC_ENOTFOUND when there is none. Indexed. */
+ACC_API acc_status acc_store_tlog_find(acc_store *s, const acc_tlog_hash *leaf_hash, uint64_t below,
+                                       uint64_t *index, acc_error *err) ACC_WUR;
+/* The leaves whose entry's object_sha256 is sha256, in index order, at most
+ * max of them. Indexed. */
+ACC_API acc_status acc_store_tlog_by_object(acc_store *s, const uint8_t sha256[32], size_t max,
+                                            acc_store_leaf_cb cb, void *ctx, acc_error *err) ACC_WUR;
+
+/* A signed checkpoint as stored (the note: c2sp.org/tlog-checkpoint). */
+typedef struct acc_store_checkpoint {
+	uint64_t size;
+	acc_tlog_hash root;
+	const char *note;  /* NUL-terminated; valid until the next call on s */
+	size_t note_len;
+} acc_store_checkpoint;
+
+/* The checkpoint of the largest size (ACC_ENOTFOUND when none is stored). */
+ACC_API acc_status acc_store_checkpoint_get(acc_store *s, acc_store_checkpoint *out,
+                                            acc_error *err) ACC_WUR;
+/* Store a signed checkpoint (replacing one of the same size). size must be
+ * 1 .. the tree's size and root the root of the first size leaves
+ * (checked: O(log n) reads), ACC_EINVALID otherwise. The note is stored as
+ * given; the caller signed it. */
+ACC_API acc_status acc_store_checkpoint_put(acc_store *s, const acc_store_checkpoint *cp,
+                                            acc_error *err) ACC_WUR;
+
+/* ---- member keys (Ed25519 public keys that verify members' signatures) ---------- */
+
+typedef struct acc_store_member_key {
+	const char *member;
+	const char *key_id;      /* 64 lower-case hex digits (accord/sig.h key ID) */
+	const char *public_key;  /* the C2SP verifier key text, no newline */
+	int revoked;             /* 1 when revoked, or its member was removed */
+	acc_time added;
+	uint64_t add_index;      /* the "key-add" leaf */
+	acc_time revoked_at;     /* when revoked (zero if not, or by removal) */
+	uint64_t revoke_index;   /* the "key-revoke" leaf; valid when has_revoke_index */
+	int has_revoke_index;
+} acc_store_member_key;
+typedef int (*acc_store_member_key_cb)(void *ctx, const acc_store_member_key *k);
+
+/* Register a public key for a current member: public_key is a public key
+ * file's text (acc_sig_pubkey_parse: ACC_EPARSE / ACC_EINVALID). Appends a
+ * "key-add" leaf. ACC_ENOTFOUND for unknown or removed members, ACC_EEXIST
+ * when the key is registered already (to anyone, revoked or not: a key is
+ * never registered twice). *key_id (may be NULL, 65 bytes) gets its ID. */
+ACC_API acc_status acc_store_member_key_add(acc_store *s, const char *member,
+                                            const char *public_key, char *key_id,
+                                            acc_error *err) ACC_WUR;
+/* Revoke a member's active key (key_id: 64 hex digits, or the unique
+ * prefix of at least 8). Appends a "key-revoke" leaf. ACC_ENOTFOUND when the
+ * member has no such active key. */
+ACC_API acc_status acc_store_member_key_revoke(acc_store *s, const char *member,
+                                               const char *key_id, acc_error *err) ACC_WUR;
+/* A member's keys (removed members too), in the order they were added;
+ * active_only skips revoked ones. ACC_ENOTFOUND for an unknown member. */
+ACC_API acc_status acc_store_member_key_list(acc_store *s, const char *member, int active_only,
+                                             acc_store_member_key_cb cb, void *ctx,
+                                             acc_error *err) ACC_WUR;
+
+/* ---- artifact statements (DSSE envelopes, docs/api.md) ------------------------------- */
+
+typedef struct acc_store_artifact {
+	const char *name;        /* the statement's subject name */
+	const char *version;     /* its predicate version */
+	const char *member;      /* the publisher */
+	uint8_t sha256[32];      /* the subject's (the file's) SHA-256 */
+	const char *envelope;    /* the envelope, RFC 8785 form as stored */
+	size_t envelope_len;
+	uint64_t index;          /* its "artifact" leaf (set by put) */
+	acc_store_leaf leaf;     /* that leaf (filled by put and find) */
+} acc_store_artifact;
+typedef int (*acc_store_artifact_cb)(void *ctx, const acc_store_artifact *a);
+
+/* Store an envelope the caller verified and append its "artifact" leaf
+ * (object_sha256 = SHA-256 of the envelope bytes, collection "-", member).
+ * The same envelope bytes again: success with *duplicate = 1 and the first
+ * leaf. a->index and a->leaf are written back. */
+ACC_API acc_status acc_store_artifact_put(acc_store *s, acc_store_artifact *a, int *duplicate,
+                                          acc_error *err) ACC_WUR;
+/* The statements about a file digest, optionally also with this name and
+ * version (NULL: any), in leaf order, at most max. */
+ACC_API acc_status acc_store_artifact_find(acc_store *s, const uint8_t sha256[32], const char *name,
+                                           const char *version, size_t max,
+                                           acc_store_artifact_cb cb, void *ctx,
+                                           acc_error *err) ACC_WUR;
 
 #ifdef __cplusplus
 }

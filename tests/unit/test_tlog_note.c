@@ -954,7 +954,8 @@ static void test_entry_jcs(void **state)
 					const char *x = extra[(seed >> 8) % 6];
 					size_t l = strlen(x);
 					/* whole sequences only: a cut one is not UTF-8 */
-					for (size_t j = 0; n + l < sizeof(f[k]) && j < l; j++)
+					size_t take = n + l < sizeof(f[k]) ? l : 0;
+					for (size_t j = 0; j < take; j++)
 						f[k][n++] = x[j];
 				} else if (n + 1 < sizeof(f[k])) {
 					f[k][n++] = (char)(1 + (seed >> 9) % 127); /* 0x01..0x7f */

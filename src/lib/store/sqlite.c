@@ -47,6 +47,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +58,8 @@
 
 #include "accord/alloc.h"
 #include "accord/buf.h"
+#include "accord/json.h"
+#include "accord/sig.h"
 #include "accord/store.h"
 #include "core/alloc_int.h"
 #include "store/sqlite_int.h"
@@ -64,7 +67,7 @@
 
 /* ---- schema -------------------------------------------------------------- */
 
-#define SCHEMA_LATEST 1
+#define SCHEMA_LATEST 2
 
 /* Migration n (1-based) takes schema n-1 to n. Append only. */
 static const char *const migrations[SCHEMA_LATEST] = {
@@ -153,6 +156,67 @@ static const char *const migrations[SCHEMA_LATEST] = {
     " failures TEXT NOT NULL,"
     " pendings TEXT NOT NULL);"
     "CREATE INDEX statuses_time ON statuses(request_timestamp);",
+
+    /* 2: the transparency log (docs/internals/tlog.md section 6), member
+     * keys, artifact statements, signed-only collections. Leaves of the
+     * rows a version-1 database already holds are appended by
+     * backfill_v2() in the same transaction. */
+    "ALTER TABLE collections ADD COLUMN require_signed INTEGER NOT NULL DEFAULT 0;"
+
+    "CREATE TABLE tlog_state("
+    " id INTEGER PRIMARY KEY CHECK (id = 1),"
+    " size INTEGER NOT NULL,"
+    " root BLOB NOT NULL);"
+    "INSERT INTO tlog_state(id, size, root) VALUES (1, 0,"
+    " X'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');"
+
+    /* hkey / okey: the first 8 bytes of the leaf hash and of the entry's
+     * object_sha256, as integers: small index entries; the full values
+     * are compared after the index probe. */
+    "CREATE TABLE tlog_leaves("
+    " idx INTEGER PRIMARY KEY,"
+    " leaf_hash BLOB NOT NULL,"
+    " hkey INTEGER NOT NULL,"
+    " okey INTEGER NOT NULL,"
+    " action TEXT NOT NULL,"
+    " entry BLOB NOT NULL);"
+    "CREATE INDEX tlog_leaves_hash ON tlog_leaves(hkey);"
+    "CREATE INDEX tlog_leaves_object ON tlog_leaves(okey);"
+
+    /* Every complete perfect subtree of level >= 1 (level 0 is
+     * tlog_leaves.leaf_hash). */
+    "CREATE TABLE tlog_nodes("
+    " level INTEGER NOT NULL,"
+    " idx INTEGER NOT NULL,"
+    " hash BLOB NOT NULL,"
+    " PRIMARY KEY (level, idx)) WITHOUT ROWID;"
+
+    "CREATE TABLE tlog_checkpoints("
+    " size INTEGER PRIMARY KEY,"
+    " root BLOB NOT NULL,"
+    " note TEXT NOT NULL,"
+    " created INTEGER NOT NULL);"
+
+    "CREATE TABLE member_keys("
+    " kid INTEGER PRIMARY KEY,"
+    " mid INTEGER NOT NULL REFERENCES members(mid),"
+    " key_id TEXT NOT NULL UNIQUE,"
+    " public_key TEXT NOT NULL,"
+    " added INTEGER NOT NULL,"
+    " add_leaf INTEGER NOT NULL,"
+    " revoked INTEGER,"
+    " revoke_leaf INTEGER);"
+    "CREATE INDEX member_keys_mid ON member_keys(mid);"
+
+    "CREATE TABLE artifacts("
+    " leaf INTEGER PRIMARY KEY,"
+    " esha BLOB NOT NULL UNIQUE,"
+    " sha256 BLOB NOT NULL,"
+    " name TEXT NOT NULL,"
+    " version TEXT NOT NULL,"
+    " member TEXT NOT NULL,"
+    " envelope BLOB NOT NULL);"
+    "CREATE INDEX artifacts_sha256 ON artifacts(sha256);",
 };
 
 /* ---- fixed statements ---------------------------------------------------- */
@@ -194,6 +258,24 @@ enum {
 	S_STATUS_EXPIRE,
 	S_SETTING_GET,
 	S_SETTING_SET,
+	S_TLOG_STATE_GET,
+	S_TLOG_STATE_SET,
+	S_LEAF_INSERT,
+	S_NODE_INSERT,
+	S_LEAF_HASH,
+	S_NODE_GET,
+	S_LEAVES,
+	S_LEAF_FIND,
+	S_LEAF_BY_OBJECT,
+	S_CP_GET,
+	S_CP_PUT,
+	S_KEY_ADD,
+	S_KEY_ACTIVE,
+	S_KEY_REVOKE,
+	S_KEY_LIST,
+	S_ART_DUP,
+	S_ART_PUT,
+	S_ART_FIND,
 	S__COUNT
 };
 
@@ -216,11 +298,11 @@ static const char *const sql_text[S__COUNT] = {
                     " ORDER BY name",
     [S_COLL_CLASH] = "SELECT id, alias FROM collections WHERE id = ?1"
                      " OR (root = ?2 AND (alias = ?1 OR alias = ?3 OR id = ?3)) LIMIT 1",
-    [S_COLL_ADD] = "INSERT INTO collections(id, root, title, description, alias)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [S_COLL_GET] = "SELECT id, root, title, description, alias FROM collections"
+    [S_COLL_ADD] = "INSERT INTO collections(id, root, title, description, alias, require_signed)"
+                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_COLL_GET] = "SELECT id, root, title, description, alias, require_signed FROM collections"
                    " WHERE root = ?1 AND (id = ?2 OR alias = ?2) ORDER BY id = ?2 DESC LIMIT 1",
-    [S_COLL_LIST] = "SELECT id, root, title, description, alias FROM collections"
+    [S_COLL_LIST] = "SELECT id, root, title, description, alias, require_signed FROM collections"
                     " WHERE ?1 IS NULL OR root = ?1 ORDER BY cid",
     [S_MEMBER_ADD] = "INSERT INTO members(name, identity, admin, secret_hash, created)"
                      " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -270,6 +352,42 @@ static const char *const sql_text[S__COUNT] = {
     [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
     [S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (?1, ?2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    [S_TLOG_STATE_GET] = "SELECT size, root FROM tlog_state WHERE id = 1",
+    [S_TLOG_STATE_SET] = "UPDATE tlog_state SET size = ?1, root = ?2 WHERE id = 1",
+    [S_LEAF_INSERT] = "INSERT INTO tlog_leaves(idx, leaf_hash, hkey, okey, action, entry)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_NODE_INSERT] = "INSERT INTO tlog_nodes(level, idx, hash) VALUES (?1, ?2, ?3)",
+    [S_LEAF_HASH] = "SELECT leaf_hash FROM tlog_leaves WHERE idx = ?1",
+    [S_NODE_GET] = "SELECT hash FROM tlog_nodes WHERE level = ?1 AND idx = ?2",
+    [S_LEAVES] = "SELECT idx, leaf_hash, action, entry FROM tlog_leaves WHERE idx >= ?1"
+                 " ORDER BY idx LIMIT ?2",
+    [S_LEAF_FIND] = "SELECT idx FROM tlog_leaves INDEXED BY tlog_leaves_hash"
+                    " WHERE hkey = ?1 AND leaf_hash = ?2 AND idx < ?3 ORDER BY idx LIMIT 1",
+    [S_LEAF_BY_OBJECT] = "SELECT idx, leaf_hash, action, entry FROM tlog_leaves"
+                         " INDEXED BY tlog_leaves_object WHERE okey = ?1 ORDER BY idx",
+    [S_CP_GET] = "SELECT size, root, note FROM tlog_checkpoints ORDER BY size DESC LIMIT 1",
+    [S_CP_PUT] = "INSERT INTO tlog_checkpoints(size, root, note, created) VALUES (?1, ?2, ?3, ?4)"
+                 " ON CONFLICT(size) DO UPDATE SET root = excluded.root, note = excluded.note,"
+                 " created = excluded.created",
+    [S_KEY_ADD] = "INSERT INTO member_keys(mid, key_id, public_key, added, add_leaf)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5)",
+    /* A member's active keys whose id starts with ?2 (?3 characters). */
+    [S_KEY_ACTIVE] = "SELECT kid, key_id FROM member_keys WHERE mid = ?1 AND revoked IS NULL"
+                     " AND substr(key_id, 1, ?3) = ?2 LIMIT 2",
+    [S_KEY_REVOKE] = "UPDATE member_keys SET revoked = ?2, revoke_leaf = ?3 WHERE kid = ?1",
+    [S_KEY_LIST] = "SELECT m.name, k.key_id, k.public_key, k.added, k.add_leaf, k.revoked,"
+                   " k.revoke_leaf, m.removed FROM member_keys AS k"
+                   " JOIN members AS m ON m.mid = k.mid WHERE k.mid = ?1"
+                   " AND (?2 = 0 OR (k.revoked IS NULL AND m.removed = 0)) ORDER BY k.kid",
+    [S_ART_DUP] = "SELECT a.leaf, l.leaf_hash, l.action, l.entry FROM artifacts AS a"
+                  " JOIN tlog_leaves AS l ON l.idx = a.leaf WHERE a.esha = ?1",
+    [S_ART_PUT] = "INSERT INTO artifacts(leaf, esha, sha256, name, version, member, envelope)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_ART_FIND] = "SELECT a.leaf, a.name, a.version, a.member, a.sha256, a.envelope,"
+                   " l.leaf_hash, l.action, l.entry FROM artifacts AS a"
+                   " JOIN tlog_leaves AS l ON l.idx = a.leaf WHERE a.sha256 = ?1"
+                   " AND (?2 IS NULL OR a.name = ?2) AND (?3 IS NULL OR a.version = ?3)"
+                   " ORDER BY a.leaf LIMIT ?4",
 };
 
 /* ---- the handle ---------------------------------------------------------- */
@@ -300,6 +418,23 @@ struct sq {
 	int64_t cid_val;
 	struct timespec busy_start;
 	char media_type[64]; /* the derived media type of the row being delivered */
+	/* the transparency log: the tree's frontier. tree_loaded: it is the
+	 * current state of this write transaction; tree_cached: it (and
+	 * tree_root) is the state some commit left, to be checked against
+	 * tlog_state before reuse; tree_dirty: leaves appended, write state
+	 * and checkpoint before COMMIT. saved: the state before the current
+	 * call inside a transaction, restored when the call fails. */
+	acc_tlog_tree tree;
+	acc_tlog_hash tree_root;
+	int tree_loaded, tree_cached, tree_dirty;
+	acc_tlog_tree saved;
+	int saved_valid, saved_dirty;
+	int tlog_off; /* acc__sqlite_tlog_off: benchmarks only */
+	acc_store_signer_fn signer;
+	void *signer_ctx;
+	acc_buf ebuf;       /* entry scratch */
+	EVP_MD_CTX *md_ctx; /* SHA-256 of objects (OpenSSL: SHA-NI where present) */
+	EVP_MD *md;
 };
 
 static const struct acc_store_ops sq_ops;
@@ -522,12 +657,27 @@ static acc_status clock_flush(struct sq *q, acc_error *err)
 	return r;
 }
 
-/* Forget what a rolled back transaction may have left in the handle. */
+/* The log's helpers (section "the transparency log: appending"). */
+static acc_status tlog_flush(struct sq *q, acc_error *err);
+static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err);
+static acc_status leaf_log(struct sq *q, const char *action, const char *collection,
+                           const char *member, int64_t date_us, const uint8_t sha[32],
+                           uint64_t *index, acc_error *err);
+static acc_status event_log(struct sq *q, const char *action, const char *member,
+                            const char *k1, const char *v1, const char *k2, const char *v2,
+                            int64_t at, uint64_t *index, int64_t *when, acc_error *err);
+
+/* Forget what a transaction left in the handle (at its start and end). The
+ * log's frontier stays cached (tree_cached) only when a commit made it the
+ * stored state; rollback_quiet drops it. */
 static void forget_txn_state(struct sq *q)
 {
 	q->clock_loaded = 0;
 	q->clock_dirty = 0;
 	q->cid_ok = 0;
+	q->tree_loaded = 0;
+	q->tree_dirty = 0;
+	q->saved_valid = 0;
 }
 
 static void rollback_quiet(struct sq *q)
@@ -535,6 +685,41 @@ static void rollback_quiet(struct sq *q)
 	if (!sqlite3_get_autocommit(q->db))
 		(void)run_fixed(q, S_ROLLBACK, NULL, "rolling back");
 	forget_txn_state(q);
+	q->tree_cached = 0;
+}
+
+/* A call inside the caller's transaction failed: put the frontier back as
+ * it was before the call (its leaves were rolled back with it). */
+static void tree_undo(struct sq *q)
+{
+	if (q->saved_valid) {
+		q->tree = q->saved;
+		q->tree_dirty = q->saved_dirty;
+	} else {
+		q->tree_loaded = 0;
+		q->tree_dirty = 0;
+		q->tree_cached = 0;
+	}
+}
+
+/* Commit the open transaction: the clock, the log's state and checkpoint,
+ * then COMMIT. On failure the transaction is rolled back. */
+static acc_status commit_now(struct sq *q, acc_error *err)
+{
+	int logged = q->tree_loaded;
+	acc_status r = clock_flush(q, err);
+	if (r == ACC_OK)
+		r = tlog_flush(q, err);
+	if (r == ACC_OK)
+		r = run_fixed(q, S_COMMIT, err, "committing");
+	if (r != ACC_OK) {
+		rollback_quiet(q);
+		return r;
+	}
+	forget_txn_state(q);
+	if (logged)
+		q->tree_cached = 1; /* tree and tree_root are what tlog_state holds now */
+	return ACC_OK;
 }
 
 /* Start one write: its own transaction, or inside the caller's. A write
@@ -548,6 +733,11 @@ static acc_status wbegin(struct sq *q, acc_error *err)
 		if (sqlite3_get_autocommit(q->db))
 			return acc_error_set(err, ACC_EIO, NULL,
 			                     "the transaction was rolled back by an earlier error");
+		q->saved_valid = q->tree_loaded;
+		if (q->tree_loaded) {
+			q->saved = q->tree;
+			q->saved_dirty = q->tree_dirty;
+		}
 		return ACC_OK;
 	}
 	forget_txn_state(q);
@@ -566,15 +756,30 @@ static acc_status wmulti(struct sq *q, acc_error *err)
 	return r;
 }
 
+/* A write inside the caller's transaction failed after its first modifying
+ * statement without a savepoint (object_put keeps its common case free of
+ * one): roll the whole transaction back, so that the caller's commit fails
+ * instead of keeping half the call (an object without its leaf). */
+static void wpoison(struct sq *q)
+{
+	if (q->in_txn && !q->sp_open && !sqlite3_get_autocommit(q->db))
+		rollback_quiet(q);
+}
+
 /* End one write begun by wbegin: keep it when st is ACC_OK, undo it
  * otherwise. Returns st, or the error of making the write durable. */
 static acc_status wend(struct sq *q, acc_status st, acc_error *err)
 {
 	if (q->in_txn) {
-		if (sqlite3_get_autocommit(q->db))
+		if (st != ACC_OK)
+			tree_undo(q);
+		if (sqlite3_get_autocommit(q->db)) {
+			forget_txn_state(q);
+			q->tree_cached = 0;
 			return st ? st
 			          : acc_error_set(err, ACC_EIO, NULL,
 			                          "the transaction was rolled back by an error");
+		}
 		if (!q->sp_open)
 			return st;
 		q->sp_open = 0;
@@ -583,15 +788,8 @@ static acc_status wend(struct sq *q, acc_status st, acc_error *err)
 		acc_status r = run_fixed(q, S_RELEASE, st ? NULL : err, "releasing a savepoint");
 		return st ? st : r;
 	}
-	if (st == ACC_OK) {
-		st = clock_flush(q, err);
-		if (st == ACC_OK)
-			st = run_fixed(q, S_COMMIT, err, "committing");
-		if (st == ACC_OK) {
-			forget_txn_state(q);
-			return ACC_OK;
-		}
-	}
+	if (st == ACC_OK)
+		return commit_now(q, err);
 	rollback_quiet(q);
 	return st;
 }
@@ -616,16 +814,11 @@ static acc_status sq_commit(acc_store *s, acc_error *err)
 	q->in_txn = 0;
 	if (sqlite3_get_autocommit(q->db)) {
 		forget_txn_state(q);
+		q->tree_cached = 0;
 		return acc_error_set(err, ACC_EIO, NULL,
 		                     "the transaction was rolled back by an earlier error");
 	}
-	acc_status r = clock_flush(q, err);
-	if (r == ACC_OK)
-		r = run_fixed(q, S_COMMIT, err, "committing");
-	if (r != ACC_OK)
-		rollback_quiet(q);
-	forget_txn_state(q);
-	return r;
+	return commit_now(q, err);
 }
 
 static void sq_rollback(acc_store *s)
@@ -667,6 +860,68 @@ static acc_status exec_sql(struct sq *q, const char *sql, acc_error *err, const 
 	acc_status r =
 	    acc_error_set(err, map_rc(rc), NULL, "%s: %s", what, msg ? msg : sqlite3_errstr(rc));
 	sqlite3_free(msg);
+	return r;
+}
+
+/* Schema 1 -> 2 on a database that holds data: the log starts with a leaf
+ * for every member (member-add at its creation, member-remove at its
+ * removal) and every stored object version ("add", in (date_added, seq)
+ * order), so that no stored row is outside the log. Deletions made before
+ * the log existed are not known. No checkpoint: the node signs one when it
+ * finds the latest older than the tree. */
+static acc_status backfill_v2(struct sq *q, acc_error *err)
+{
+	acc_tlog_tree_init(&q->tree);
+	q->tree_loaded = 1;
+	q->tree_dirty = 0;
+	q->tree_cached = 0;
+	sqlite3_stmt *st = NULL;
+	acc_status r = ACC_OK;
+	int rc = sqlite3_prepare_v2(q->db,
+	                            "SELECT name, identity, created, removed, removed_at FROM members"
+	                            " ORDER BY mid",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		r = fail(q, rc, err, "reading members for the log");
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = col_text(st, 0), *ident = col_text(st, 1);
+		int64_t created = sqlite3_column_int64(st, 2);
+		r = event_log(q, "member-add", name, "identity", ident ? ident : "", NULL, NULL,
+		              created > 0 ? created : 1, NULL, NULL, err);
+		if (r == ACC_OK && sqlite3_column_int(st, 3)) {
+			int64_t at = sqlite3_column_int64(st, 4);
+			r = event_log(q, "member-remove", name, NULL, NULL, NULL, NULL,
+			              at > 0 ? at : created > 0 ? created : 1, NULL, NULL, err);
+		}
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading members for the log");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (r == ACC_OK) {
+		rc = sqlite3_prepare_v2(q->db,
+		                        "SELECT c.id, o.member, o.date_added, o.json FROM objects AS o"
+		                        " JOIN collections AS c ON c.cid = o.cid"
+		                        " ORDER BY o.date_added, o.seq",
+		                        -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			r = fail(q, rc, err, "reading objects for the log");
+	}
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint8_t sha[32];
+		r = sha256(q, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3), sha,
+		           err);
+		if (r == ACC_OK)
+			r = leaf_log(q, "add", col_text(st, 0), col_text(st, 1),
+			             sqlite3_column_int64(st, 2), sha, NULL, err);
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading objects for the log");
+	sqlite3_finalize(st);
+	if (r == ACC_OK)
+		r = tlog_flush(q, err);
+	forget_txn_state(q);
+	q->tree_cached = 0;
 	return r;
 }
 
@@ -724,8 +979,11 @@ static acc_status migrate(struct sq *q, acc_error *err)
 		r = acc_error_set(err, ACC_EINVALID, NULL,
 		                  "database schema version %ld is newer than this accord's (%d)",
 		                  version, SCHEMA_LATEST);
-	for (long v = version; r == ACC_OK && v >= 0 && v < SCHEMA_LATEST; v++)
+	for (long v = version; r == ACC_OK && v >= 0 && v < SCHEMA_LATEST; v++) {
 		r = exec_sql(q, migrations[v], err, "migrating the schema");
+		if (r == ACC_OK && v == 1 && version == 1)
+			r = backfill_v2(q, err);
+	}
 	if (r == ACC_OK && version != SCHEMA_LATEST) {
 		char sql[128];
 		snprintf(sql, sizeof(sql),
@@ -751,6 +1009,9 @@ static void sq_close(acc_store *s)
 		acc_free(q->dyn[i].sql);
 	}
 	sqlite3_close(q->db); /* rolls back an open transaction */
+	EVP_MD_CTX_free(q->md_ctx);
+	EVP_MD_free(q->md);
+	acc_buf_free(&q->ebuf);
 	acc__store_fini(&q->base);
 	acc_free(q);
 }
@@ -767,6 +1028,15 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 	if (!q)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store");
 	acc__store_init(&q->base, &sq_ops);
+	acc_buf_init(&q->ebuf, 0);
+	acc_tlog_tree_init(&q->tree);
+	q->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	q->md_ctx = EVP_MD_CTX_new();
+	acc_status r = ACC_OK;
+	if (!q->md || !q->md_ctx) {
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store (SHA-256)");
+		goto out;
+	}
 
 	/* Create the file ourselves so that it is private (0600): it holds
 	 * secret hashes and RED objects. SQLite gives -wal and -shm the
@@ -775,7 +1045,6 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 	 * so opening and closing an existing database here would silently
 	 * release the locks of other handles in this process (a server's
 	 * workers), and another process could then delete the WAL under them. */
-	acc_status r = ACC_OK;
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		close(fd);
@@ -918,6 +1187,301 @@ static const char *fold_identity(struct sq *q, const char *s, int *ok)
 	return d;
 }
 
+/* ---- the transparency log: appending ------------------------------------- */
+
+static int64_t hash_key(const uint8_t *h)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | h[i];
+	return (int64_t)v;
+}
+
+/* SHA-256 with the handle's OpenSSL context (SHA-NI where the CPU has it;
+ * an object is hashed once per put). */
+static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err)
+{
+	unsigned int len = 0;
+	if (!q->md_ctx || !q->md || EVP_DigestInit_ex(q->md_ctx, q->md, NULL) != 1 ||
+	    EVP_DigestUpdate(q->md_ctx, p, n) != 1 || EVP_DigestFinal_ex(q->md_ctx, out, &len) != 1 ||
+	    len != 32)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "SHA-256 failed (out of memory?)");
+	return ACC_OK;
+}
+
+/* Read a stored hash: level 0 from tlog_leaves, others from tlog_nodes. */
+static acc_status node_read(struct sq *q, unsigned level, uint64_t index, acc_tlog_hash *out,
+                            acc_error *err)
+{
+	if (index > (uint64_t)INT64_MAX)
+		return acc_error_set(err, ACC_ENOTFOUND, NULL, "no such subtree");
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, level ? S_NODE_GET : S_LEAF_HASH, &st, err);
+	if (r)
+		return r;
+	if (level) {
+		sqlite3_bind_int(st, 1, (int)level);
+		sqlite3_bind_int64(st, 2, (int64_t)index);
+	} else {
+		sqlite3_bind_int64(st, 1, (int64_t)index);
+	}
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 0) == ACC_TLOG_HASH_SIZE)
+			memcpy(out->b, sqlite3_column_blob(st, 0), ACC_TLOG_HASH_SIZE);
+		else
+			r = acc_error_set(err, ACC_EINTERNAL, NULL,
+			                  "log node (%u, %llu) is not a hash", level,
+			                  (unsigned long long)index);
+	} else if (rc == SQLITE_DONE) {
+		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "log node (%u, %llu) is not complete",
+		                  level, (unsigned long long)index);
+	} else {
+		r = fail(q, rc, err, "reading a log node");
+	}
+	done(st);
+	return r;
+}
+
+static acc_status node_read_cb(void *ctx, unsigned level, uint64_t index, acc_tlog_hash *out,
+                               acc_error *err)
+{
+	return node_read(ctx, level, index, out, err);
+}
+
+/* acc_tlog_write_fn: level 0 is the leaf row itself; others are kept. */
+static acc_status node_write_cb(void *ctx, unsigned level, uint64_t index,
+                                const acc_tlog_hash *hash, acc_error *err)
+{
+	struct sq *q = ctx;
+	if (level == 0)
+		return ACC_OK;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_NODE_INSERT, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int(st, 1, (int)level);
+	sqlite3_bind_int64(st, 2, (int64_t)index);
+	sqlite3_bind_blob(st, 3, hash->b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+	return run(q, st, err, "storing a log node");
+}
+
+/* The stored state (size, root). */
+static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_TLOG_STATE_GET, &st, err);
+	if (r)
+		return r;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) >= 0 &&
+	    sqlite3_column_bytes(st, 1) == ACC_TLOG_HASH_SIZE) {
+		*size = (uint64_t)sqlite3_column_int64(st, 0);
+		memcpy(root->b, sqlite3_column_blob(st, 1), ACC_TLOG_HASH_SIZE);
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
+		r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's state row is damaged");
+	} else {
+		r = fail(q, rc, err, "reading the log's state");
+	}
+	done(st);
+	return r;
+}
+
+/* Make q->tree the log's current state, inside a write transaction (its
+ * lock keeps other writers out until COMMIT). Reuses the frontier a commit
+ * of this handle left when the stored (size, root) still match it;
+ * otherwise rebuilds it from the node table (acc_tlog_tree_load: one read
+ * per 1 bit of the size) and checks it against the stored root. */
+static acc_status tlog_load(struct sq *q, acc_error *err)
+{
+	if (q->tree_loaded)
+		return ACC_OK;
+	uint64_t size = 0;
+	acc_tlog_hash root;
+	acc_status r = state_read(q, &size, &root, err);
+	if (r)
+		return r;
+	if (q->tree_cached && q->tree.size == size &&
+	    memcmp(q->tree_root.b, root.b, ACC_TLOG_HASH_SIZE) == 0) {
+		q->tree_loaded = 1;
+		q->tree_dirty = 0;
+		return ACC_OK;
+	}
+	q->tree_cached = 0;
+	if ((r = acc_tlog_tree_load(&q->tree, size, node_read_cb, q, err)) != ACC_OK)
+		return r == ACC_ENOTFOUND ? acc_error_set(err, ACC_EINTERNAL, NULL,
+		                                          "the log's nodes do not hold a tree of "
+		                                          "%llu leaves",
+		                                          (unsigned long long)size)
+		                          : r;
+	acc_tlog_tree_root(&q->tree, &q->tree_root);
+	if (memcmp(q->tree_root.b, root.b, ACC_TLOG_HASH_SIZE) != 0) {
+		acc_tlog_tree_init(&q->tree);
+		return acc_error_set(err, ACC_EINTERNAL, NULL,
+		                     "the log's nodes do not give its stored root (size %llu)",
+		                     (unsigned long long)size);
+	}
+	q->tree_loaded = 1;
+	q->tree_dirty = 0;
+	return ACC_OK;
+}
+
+/* Before COMMIT: record the new state and, with a signer, the checkpoint. */
+static acc_status tlog_flush(struct sq *q, acc_error *err)
+{
+	if (!q->tree_loaded || !q->tree_dirty)
+		return ACC_OK;
+	acc_tlog_tree_root(&q->tree, &q->tree_root);
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_TLOG_STATE_SET, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
+	sqlite3_bind_blob(st, 2, q->tree_root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+	if ((r = run(q, st, err, "writing the log's state")) != ACC_OK)
+		return r;
+	if (q->signer) {
+		acc_buf note;
+		acc_buf_init(&note, 0);
+		r = q->signer(q->signer_ctx, q->tree.size, &q->tree_root, &note, err);
+		if (r == ACC_OK && (acc_buf_status(&note) != ACC_OK || !note.len ||
+		                    note.len > (size_t)INT_MAX))
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "signing the checkpoint failed");
+		if (r == ACC_OK && (r = prep(q, S_CP_PUT, &st, err)) == ACC_OK) {
+			sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
+			sqlite3_bind_blob(st, 2, q->tree_root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, note.data, (int)note.len, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, now_us());
+			r = run(q, st, err, "storing a checkpoint");
+		}
+		acc_buf_free(&note);
+	}
+	if (r == ACC_OK)
+		q->tree_dirty = 0;
+	return r;
+}
+
+/* A prepared leaf: its entry in q->ebuf, and its hashes. */
+struct leaf_in {
+	acc_tlog_hash hash;
+	int64_t okey;
+	const char *action;
+};
+
+/* Write the canonical entry into q->ebuf and hash it. No database access:
+ * callers prepare before their first modifying statement. */
+static acc_status leaf_prepare(struct sq *q, const char *action, const char *collection,
+                               const char *member, int64_t date_us, const uint8_t sha[32],
+                               struct leaf_in *l, acc_error *err)
+{
+	acc_time t;
+	char date[ACC_TIME_STRLEN];
+	acc__store_us_time(date_us, &t);
+	acc_time_format(&t, 6, date);
+	acc_tlog_entry e = {.collection = collection,
+	                    .member = member && member[0] ? member : "-",
+	                    .date_added = date,
+	                    .action = action};
+	memcpy(e.object_sha256, sha, 32);
+	acc_buf_reset(&q->ebuf);
+	acc_status r = acc_tlog_entry_canonical(&e, &q->ebuf, err);
+	if (r)
+		return r;
+	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l->hash);
+	l->okey = hash_key(sha);
+	l->action = action;
+	return ACC_OK;
+}
+
+/* Append the prepared leaf (q->ebuf) inside the open write transaction:
+ * its row, then the subtrees it completes. *index (may be NULL) gets it. */
+static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
+                              acc_error *err)
+{
+	acc_status r = tlog_load(q, err);
+	if (r)
+		return r;
+	if (q->tree.size >= (uint64_t)INT64_MAX)
+		return acc_error_set(err, ACC_ELIMIT, NULL, "the log is full");
+	sqlite3_stmt *st = NULL;
+	if ((r = prep(q, S_LEAF_INSERT, &st, err)) != ACC_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
+	sqlite3_bind_blob(st, 2, l->hash.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, hash_key(l->hash.b));
+	sqlite3_bind_int64(st, 4, l->okey);
+	sqlite3_bind_text(st, 5, l->action, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 6, q->ebuf.data, (int)q->ebuf.len, SQLITE_STATIC);
+	if ((r = run(q, st, err, "appending a log leaf")) != ACC_OK)
+		return r;
+	uint64_t at = q->tree.size;
+	if ((r = acc_tlog_tree_append(&q->tree, &l->hash, node_write_cb, q, err)) != ACC_OK)
+		return r;
+	q->tree_dirty = 1;
+	if (index)
+		*index = at;
+	return ACC_OK;
+}
+
+/* prepare + append, for the callers that have nothing to do between. */
+static acc_status leaf_log(struct sq *q, const char *action, const char *collection,
+                           const char *member, int64_t date_us, const uint8_t sha[32],
+                           uint64_t *index, acc_error *err)
+{
+	if (q->tlog_off)
+		return ACC_OK;
+	struct leaf_in l;
+	acc_status r = leaf_prepare(q, action, collection, member, date_us, sha, &l, err);
+	return r ? r : leaf_append(q, &l, index, err);
+}
+
+/* SHA-256 of the RFC 8785 form of an event record (docs/api.md). Takes
+ * the reference to rec. */
+static acc_status record_sha(struct sq *q, json_t *rec, uint8_t out[32], acc_error *err)
+{
+	if (!rec)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing a log record");
+	acc_buf b;
+	acc_buf_init(&b, 0);
+	acc_status r = acc_json_canonical(rec, &b, err);
+	if (r == ACC_OK && acc_buf_status(&b) != ACC_OK)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing a log record");
+	if (r == ACC_OK)
+		r = sha256(q, b.data, b.len, out, err);
+	acc_buf_free(&b);
+	json_decref(rec);
+	return r;
+}
+
+/* Log a member or key event: the record {"action": A, "member": M, <k1>:
+ * v1, <k2>: v2} (NULL keys skipped), collection "-", at time at (0: now;
+ * *when gets the time used). */
+static acc_status event_log(struct sq *q, const char *action, const char *member,
+                            const char *k1, const char *v1, const char *k2, const char *v2,
+                            int64_t at, uint64_t *index, int64_t *when, acc_error *err)
+{
+	if (q->tlog_off)
+		return ACC_OK;
+	acc_alloc_init_json();
+	json_t *rec = json_object();
+	int bad = !rec || json_object_set_new(rec, "action", json_string(action)) != 0 ||
+	          json_object_set_new(rec, "member", json_string(member)) != 0;
+	if (!bad && k1)
+		bad = json_object_set_new(rec, k1, json_string(v1 ? v1 : "")) != 0;
+	if (!bad && k2)
+		bad = json_object_set_new(rec, k2, json_string(v2 ? v2 : "")) != 0;
+	if (bad) {
+		json_decref(rec);
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing a log record");
+	}
+	uint8_t sha[32];
+	acc_status r = record_sha(q, rec, sha, err);
+	int64_t now = at ? at : now_us();
+	if (when)
+		*when = now;
+	return r ? r : leaf_log(q, action, "-", member, now, sha, index, err);
+}
+
 /* ---- api roots ----------------------------------------------------------- */
 
 static acc_status sq_root_add(acc_store *s, const acc_store_root *rt, acc_error *err)
@@ -1043,6 +1607,7 @@ static acc_status sq_collection_add(acc_store *s, const acc_store_collection *c,
 		bind_text(st, 3, c->title);
 		bind_text(st, 4, c->description);
 		bind_text(st, 5, c->alias);
+		sqlite3_bind_int(st, 6, c->require_signed ? 1 : 0);
 		r = run(q, st, err, "adding a collection");
 	}
 	return wend(q, r, err);
@@ -1074,6 +1639,7 @@ static acc_status coll_row(struct sq *q, sqlite3_stmt *st, acc_store_collection 
 			break;
 		}
 	}
+	out->require_signed = sqlite3_column_int(st, 5);
 	if (!ok) {
 		memset(out, 0, sizeof(*out));
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a collection");
@@ -1137,7 +1703,7 @@ static acc_status sq_member_add(acc_store *s, const acc_store_member *m, acc_err
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid = 0;
+	int64_t mid = 0, now = now_us(); /* created, and the member-add leaf's date */
 	int removed = 0;
 	acc_error tmp;
 	r = resolve_member(q, m->name, &mid, &removed, &tmp);
@@ -1151,12 +1717,13 @@ static acc_status sq_member_add(acc_store *s, const acc_store_member *m, acc_err
 	else if (err)
 		*err = tmp;
 	sqlite3_stmt *st = NULL;
-	if (r == ACC_OK && (r = prep(q, S_MEMBER_ADD, &st, err)) == ACC_OK) {
+	if (r == ACC_OK && (r = wmulti(q, err)) == ACC_OK &&
+	    (r = prep(q, S_MEMBER_ADD, &st, err)) == ACC_OK) {
 		bind_text(st, 1, m->name);
 		bind_text(st, 2, identity);
 		sqlite3_bind_int(st, 3, m->admin ? 1 : 0);
 		bind_text(st, 4, m->secret_hash);
-		sqlite3_bind_int64(st, 5, now_us());
+		sqlite3_bind_int64(st, 5, now);
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_CONSTRAINT_UNIQUE)
 			r = acc_error_set(err, ACC_EEXIST, NULL,
@@ -1165,6 +1732,9 @@ static acc_status sq_member_add(acc_store *s, const acc_store_member *m, acc_err
 			r = fail(q, rc, err, "adding a member");
 		done(st);
 	}
+	if (r == ACC_OK)
+		r = event_log(q, "member-add", m->name, "identity", identity ? identity : "", NULL,
+		              NULL, now, NULL, NULL, err);
 	return wend(q, r, err);
 }
 
@@ -1258,12 +1828,12 @@ static acc_status sq_member_remove(acc_store *s, const char *name, acc_error *er
 	acc_status r = wbegin(q, err);
 	if (r)
 		return r;
-	int64_t mid = 0;
+	int64_t mid = 0, now = now_us();
 	sqlite3_stmt *st = NULL;
 	if ((r = current_member(q, name, &mid, err)) == ACC_OK &&
 	    (r = prep(q, S_MEMBER_REMOVE, &st, err)) == ACC_OK) {
 		sqlite3_bind_int64(st, 1, mid);
-		sqlite3_bind_int64(st, 2, now_us());
+		sqlite3_bind_int64(st, 2, now);
 		r = run(q, st, err, "removing a member");
 	}
 	if (r == ACC_OK && (r = wmulti(q, err)) == ACC_OK &&
@@ -1271,6 +1841,8 @@ static acc_status sq_member_remove(acc_store *s, const char *name, acc_error *er
 		sqlite3_bind_int64(st, 1, mid);
 		r = run(q, st, err, "removing a member's permissions");
 	}
+	if (r == ACC_OK)
+		r = event_log(q, "member-remove", name, NULL, NULL, NULL, NULL, now, NULL, NULL, err);
 	return wend(q, r, err);
 }
 
@@ -1453,6 +2025,8 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 		return r;
 	if ((r = clock_load(q, err)) != ACC_OK)
 		goto out;
+	if (!q->tlog_off && (r = tlog_load(q, err)) != ACC_OK)
+		goto out;
 
 	int64_t date;
 	if (restore_date) {
@@ -1521,6 +2095,17 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 		goto out;
 	}
 
+	/* The leaf is prepared before the first modifying statement: its
+	 * errors (a member name the entry refuses) leave nothing to undo. */
+	struct leaf_in leaf;
+	if (!q->tlog_off) {
+		uint8_t sha[32];
+		if ((r = sha256(q, o->json, o->json_len, sha, err)) != ACC_OK ||
+		    (r = leaf_prepare(q, "add", o->collection_id, o->member, date, sha, &leaf,
+		                      err)) != ACC_OK)
+			goto out;
+	}
+
 	int me = group_add(&g, o->spec_version, vtext, 0);
 	if (me < 0) {
 		r = acc_error_set(err, ACC_ELIMIT, NULL, "%.80s has more than %d spec_versions",
@@ -1572,6 +2157,13 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 	}
 	if (r != ACC_OK)
 		goto out;
+	/* Without a savepoint (a new object without recipients is one INSERT
+	 * before this), a failed append must not leave the object alone: the
+	 * whole transaction goes (wpoison). */
+	if (!q->tlog_off && (r = leaf_append(q, &leaf, NULL, err)) != ACC_OK) {
+		wpoison(q);
+		goto out;
+	}
 	if (date > q->clock) {
 		q->clock = date;
 		q->clock_dirty = 1;
@@ -2068,12 +2660,14 @@ static acc_status sq_object_delete(acc_store *s, const acc_store_query *qq, size
 		plan_free(&p);
 		return r;
 	}
+	uint8_t(*hashes)[32] = NULL;
+	size_t hcap = 0;
 	acc_buf b;
 	acc_buf_init(&b, 0);
 	acc_buf_puts(&b, "DELETE FROM objects WHERE seq IN (SELECT o.seq FROM objects AS o"
 	                 " INDEXED BY objects_id WHERE o.cid = :cid");
 	sql_terms(&b, &p, -1);
-	acc_buf_putc(&b, ')');
+	acc_buf_puts(&b, ") RETURNING json");
 	if (acc_buf_status(&b)) {
 		acc_buf_free(&b);
 		plan_free(&p);
@@ -2090,13 +2684,37 @@ static acc_status sq_object_delete(acc_store *s, const acc_store_query *qq, size
 		plan_bind(st, &p, qq, cid, ident);
 		if (p.after)
 			bind_named_int(st, ":d", acc__store_time_us(qq->added_after));
-		int rc = sqlite3_step(st);
-		if (rc == SQLITE_DONE)
-			*deleted = (size_t)sqlite3_changes(q->db);
-		else
+		/* The hash of each deleted version, for its "delete" leaf. */
+		int rc;
+		size_t n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && r == ACC_OK) {
+			if (n == hcap) {
+				size_t nc = hcap ? hcap * 2 : 16;
+				uint8_t(*nh)[32] = acc_arena_alloc(&q->base.arena, nc * 32);
+				if (!nh) {
+					r = acc_error_set(err, ACC_ENOMEM, NULL,
+					                  "out of memory deleting objects");
+					break;
+				}
+				if (n)
+					memcpy(nh, hashes, n * 32);
+				hashes = nh;
+				hcap = nc;
+			}
+			r = sha256(q, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+			           hashes[n], err);
+			n++;
+		}
+		if (r == ACC_OK && rc != SQLITE_DONE)
 			r = fail(q, rc, err, "deleting objects");
+		if (r == ACC_OK)
+			*deleted = n;
 		done(st);
 	}
+	int64_t now = now_us();
+	const char *who = qq->who->name && qq->who->name[0] ? qq->who->name : "-";
+	for (size_t i = 0; r == ACC_OK && i < *deleted; i++)
+		r = leaf_log(q, "delete", qq->collection_id, who, now, hashes[i], NULL, err);
 	/* Recompute the marks of what remains of each object. */
 	for (size_t i = 0; r == ACC_OK && *deleted && qq->ids[i]; i++) {
 		struct group g;
@@ -2418,6 +3036,501 @@ acc_status acc__sqlite_query_plan(acc_store *s, const acc_store_query *qq, int v
 	return r;
 }
 
+/* ---- the transparency log: the interface -------------------------------- */
+
+static void sq_tlog_set_signer(acc_store *s, acc_store_signer_fn fn, void *ctx)
+{
+	struct sq *q = (struct sq *)s;
+	q->signer = fn;
+	q->signer_ctx = fn ? ctx : NULL;
+}
+
+/* A leaf row (idx, leaf_hash, action, entry) into *out; strings in the
+ * arena when copy, else views valid during the callback. */
+static acc_status leaf_row(struct sq *q, sqlite3_stmt *st, int c0, acc_store_leaf *out, int copy,
+                           acc_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->index = (uint64_t)sqlite3_column_int64(st, c0);
+	if (sqlite3_column_bytes(st, c0 + 1) != ACC_TLOG_HASH_SIZE)
+		return acc_error_set(err, ACC_EINTERNAL, NULL, "log leaf %llu is damaged",
+		                     (unsigned long long)out->index);
+	memcpy(out->leaf_hash.b, sqlite3_column_blob(st, c0 + 1), ACC_TLOG_HASH_SIZE);
+	const char *action = col_text(st, c0 + 2);
+	/* entry: a BLOB; sqlite3_column_text would add the NUL we promise */
+	const char *entry = (const char *)sqlite3_column_text(st, c0 + 3);
+	size_t len = (size_t)sqlite3_column_bytes(st, c0 + 3);
+	int ok = 1;
+	out->action = copy ? adup(q, action, &ok) : action;
+	out->entry = entry;
+	if (copy && entry) {
+		char *d = acc_arena_alloc(&q->base.arena, len + 1);
+		if (d) {
+			memcpy(d, entry, len);
+			d[len] = '\0';
+		}
+		out->entry = d;
+		ok = ok && d;
+	}
+	out->entry_len = len;
+	if (!ok || !out->action || !out->entry) {
+		memset(out, 0, sizeof(*out));
+		return acc_error_set(err, ok ? ACC_EINTERNAL : ACC_ENOMEM, NULL,
+		                     ok ? "log leaf is damaged" : "out of memory reading a leaf");
+	}
+	return ACC_OK;
+}
+
+static acc_status sq_tlog_append(acc_store *s, const acc_tlog_entry *e, acc_store_leaf *out,
+                                 acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->tlog_off)
+		return acc_error_set(err, ACC_EINVAL, NULL, "the log is off on this handle");
+	acc_buf_reset(&q->ebuf);
+	acc_status r = acc_tlog_entry_canonical(e, &q->ebuf, err);
+	if (r)
+		return r;
+	struct leaf_in l = {.okey = hash_key(e->object_sha256), .action = e->action};
+	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l.hash);
+	/* copy the entry out before ebuf is reused by anything */
+	int ok = 1;
+	const char *action = adup(q, e->action, &ok);
+	char *entry = acc_arena_alloc(&q->base.arena, q->ebuf.len + 1);
+	if (!ok || !entry)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
+	memcpy(entry, q->ebuf.data, q->ebuf.len);
+	entry[q->ebuf.len] = '\0';
+	if ((r = wbegin(q, err)) != ACC_OK)
+		return r;
+	uint64_t index = 0;
+	if ((r = wmulti(q, err)) == ACC_OK)
+		r = leaf_append(q, &l, &index, err);
+	size_t len = q->ebuf.len;
+	if ((r = wend(q, r, err)) != ACC_OK)
+		return r;
+	out->index = index;
+	out->leaf_hash = l.hash;
+	out->action = action;
+	out->entry = entry;
+	out->entry_len = len;
+	return ACC_OK;
+}
+
+static acc_status sq_tlog_state(acc_store *s, uint64_t *size, acc_tlog_hash *root, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->tree_loaded) {
+		*size = q->tree.size;
+		acc_tlog_tree_root(&q->tree, root);
+		return ACC_OK;
+	}
+	return state_read(q, size, root, err);
+}
+
+static acc_status sq_tlog_read(acc_store *s, unsigned level, uint64_t index, acc_tlog_hash *out,
+                               acc_error *err)
+{
+	return node_read((struct sq *)s, level, index, out, err);
+}
+
+static acc_status sq_tlog_leaves(acc_store *s, uint64_t start, size_t count, acc_store_leaf_cb cb,
+                                 void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_LEAVES, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)start);
+	sqlite3_bind_int64(st, 2, count > (size_t)INT64_MAX ? INT64_MAX : (int64_t)count);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		acc_store_leaf l;
+		if ((r = leaf_row(q, st, 0, &l, 0, err)) != ACC_OK || cb(ctx, &l))
+			break;
+	}
+	if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading log leaves");
+	done(st);
+	return r;
+}
+
+static acc_status sq_tlog_find(acc_store *s, const acc_tlog_hash *h, uint64_t below,
+                               uint64_t *index, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_LEAF_FIND, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, hash_key(h->b));
+	sqlite3_bind_blob(st, 2, h->b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, below > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)below);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*index = (uint64_t)sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf has this hash");
+	else
+		r = fail(q, rc, err, "looking up a leaf");
+	done(st);
+	return r;
+}
+
+static acc_status sq_tlog_by_object(acc_store *s, const uint8_t sha[32], size_t max,
+                                    acc_store_leaf_cb cb, void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	static const char hexdig[] = "0123456789abcdef";
+	char hex[64];
+	for (int i = 0; i < 32; i++) {
+		hex[2 * i] = hexdig[sha[i] >> 4];
+		hex[2 * i + 1] = hexdig[sha[i] & 15];
+	}
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_LEAF_BY_OBJECT, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, hash_key(sha));
+	int rc;
+	size_t n = 0;
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		acc_store_leaf l;
+		if ((r = leaf_row(q, st, 0, &l, 0, err)) != ACC_OK)
+			break;
+		/* the entry ends with "object_sha256":"<64 hex>"} */
+		if (l.entry_len < 66 || memcmp(l.entry + l.entry_len - 66, hex, 64) != 0)
+			continue;
+		n++;
+		if (cb(ctx, &l))
+			break;
+	}
+	if (r == ACC_OK && n < max && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading log leaves");
+	done(st);
+	return r;
+}
+
+static acc_status sq_checkpoint_get(acc_store *s, acc_store_checkpoint *out, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_CP_GET, &st, err);
+	if (r)
+		return r;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		int ok = 1;
+		out->size = (uint64_t)sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == ACC_TLOG_HASH_SIZE)
+			memcpy(out->root.b, sqlite3_column_blob(st, 1), ACC_TLOG_HASH_SIZE);
+		else
+			ok = 0;
+		out->note = adup(q, col_text(st, 2), &ok);
+		out->note_len = out->note ? strlen(out->note) : 0;
+		if (!ok || !out->note) {
+			memset(out, 0, sizeof(*out));
+			r = acc_error_set(err, ok ? ACC_EINTERNAL : ACC_ENOMEM, NULL,
+			                  ok ? "a stored checkpoint is damaged"
+			                     : "out of memory reading a checkpoint");
+		}
+	} else if (rc == SQLITE_DONE) {
+		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no checkpoint is stored");
+	} else {
+		r = fail(q, rc, err, "reading a checkpoint");
+	}
+	done(st);
+	return r;
+}
+
+static acc_status sq_checkpoint_put(acc_store *s, const acc_store_checkpoint *cp, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	size_t len = cp->note_len ? cp->note_len : strlen(cp->note);
+	if (len == 0 || len > (size_t)INT_MAX)
+		return acc_error_set(err, ACC_EINVAL, NULL, "empty or oversized checkpoint note");
+	acc_status r = wbegin(q, err);
+	if (r)
+		return r;
+	uint64_t size = 0;
+	acc_tlog_hash root;
+	if ((r = sq_tlog_state(s, &size, &root, err)) == ACC_OK) {
+		if (cp->size > size)
+			r = acc_error_set(err, ACC_EINVALID, NULL,
+			                  "checkpoint size %llu is beyond the tree (%llu leaves)",
+			                  (unsigned long long)cp->size, (unsigned long long)size);
+		else if (cp->size < size &&
+		         (r = acc_tlog_root_at(cp->size, node_read_cb, q, &root, err)) != ACC_OK)
+			r = r == ACC_ENOTFOUND ? acc_error_set(err, ACC_EINTERNAL, NULL,
+			                                       "the log's nodes are incomplete")
+			                       : r;
+	}
+	if (r == ACC_OK && memcmp(root.b, cp->root.b, ACC_TLOG_HASH_SIZE) != 0)
+		r = acc_error_set(err, ACC_EINVALID, NULL,
+		                  "the checkpoint's root is not the log's root at size %llu",
+		                  (unsigned long long)cp->size);
+	sqlite3_stmt *st = NULL;
+	if (r == ACC_OK && (r = prep(q, S_CP_PUT, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, (int64_t)cp->size);
+		sqlite3_bind_blob(st, 2, cp->root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, cp->note, (int)len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, now_us());
+		r = run(q, st, err, "storing a checkpoint");
+	}
+	return wend(q, r, err);
+}
+
+/* ---- member keys ---------------------------------------------------------- */
+
+static acc_status sq_member_key_add(acc_store *s, const char *member, const char *key_id,
+                                    const char *public_key, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	acc_status r = wbegin(q, err);
+	if (r)
+		return r;
+	int64_t mid = 0, when = 0;
+	uint64_t leaf = 0;
+	sqlite3_stmt *st = NULL;
+	if ((r = current_member(q, member, &mid, err)) == ACC_OK && (r = wmulti(q, err)) == ACC_OK)
+		r = event_log(q, "key-add", member, "key_id", key_id, "public_key", public_key, 0,
+		              &leaf, &when, err);
+	if (r == ACC_OK && (r = prep(q, S_KEY_ADD, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, mid);
+		bind_text(st, 2, key_id);
+		bind_text(st, 3, public_key);
+		sqlite3_bind_int64(st, 4, when ? when : now_us());
+		sqlite3_bind_int64(st, 5, (int64_t)leaf);
+		int rc = sqlite3_step(st);
+		if ((rc & 0xff) == SQLITE_CONSTRAINT)
+			r = acc_error_set(err, ACC_EEXIST, NULL,
+			                  "key %.16s... is registered already (keys are never "
+			                  "registered twice)",
+			                  key_id);
+		else if (rc != SQLITE_DONE)
+			r = fail(q, rc, err, "adding a member key");
+		done(st);
+	}
+	return wend(q, r, err);
+}
+
+static acc_status sq_member_key_revoke(acc_store *s, const char *member, const char *key_id,
+                                       acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	acc_status r = wbegin(q, err);
+	if (r)
+		return r;
+	int64_t mid = 0, kid = 0, when = 0;
+	uint64_t leaf = 0;
+	char full[ACC_SIG_KEY_ID_SIZE] = "";
+	sqlite3_stmt *st = NULL;
+	if ((r = current_member(q, member, &mid, err)) == ACC_OK &&
+	    (r = prep(q, S_KEY_ACTIVE, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, mid);
+		bind_text(st, 2, key_id);
+		sqlite3_bind_int(st, 3, (int)strlen(key_id));
+		int rc, n = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (n++ == 0) {
+				kid = sqlite3_column_int64(st, 0);
+				snprintf(full, sizeof(full), "%s", col_text(st, 1) ? col_text(st, 1) : "");
+			}
+		}
+		if (rc != SQLITE_DONE)
+			r = fail(q, rc, err, "looking up a member key");
+		else if (n == 0)
+			r = acc_error_set(err, ACC_ENOTFOUND, NULL,
+			                  "member '%.64s' has no active key %.64s", member, key_id);
+		else if (n > 1)
+			r = acc_error_set(err, ACC_EINVAL, NULL,
+			                  "key id prefix %.64s names several keys of '%.64s'", key_id,
+			                  member);
+		done(st);
+	}
+	if (r == ACC_OK && (r = wmulti(q, err)) == ACC_OK)
+		r = event_log(q, "key-revoke", member, "key_id", full, NULL, NULL, 0, &leaf, &when,
+		              err);
+	if (r == ACC_OK && (r = prep(q, S_KEY_REVOKE, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, kid);
+		sqlite3_bind_int64(st, 2, when ? when : now_us());
+		sqlite3_bind_int64(st, 3, (int64_t)leaf);
+		r = run(q, st, err, "revoking a member key");
+	}
+	return wend(q, r, err);
+}
+
+static acc_status sq_member_key_list(acc_store *s, const char *member, int active_only,
+                                     acc_store_member_key_cb cb, void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	int64_t mid = 0;
+	int removed = 0;
+	acc_status r = resolve_member(q, member, &mid, &removed, err);
+	if (r)
+		return r;
+	sqlite3_stmt *st = NULL;
+	if ((r = prep(q, S_KEY_LIST, &st, err)) != ACC_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, mid);
+	sqlite3_bind_int(st, 2, active_only ? 1 : 0);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		acc_store_member_key k;
+		memset(&k, 0, sizeof(k));
+		k.member = col_text(st, 0);
+		k.key_id = col_text(st, 1);
+		k.public_key = col_text(st, 2);
+		acc__store_us_time(sqlite3_column_int64(st, 3), &k.added);
+		k.add_index = (uint64_t)sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			k.revoked = 1;
+			acc__store_us_time(sqlite3_column_int64(st, 5), &k.revoked_at);
+			k.revoke_index = (uint64_t)sqlite3_column_int64(st, 6);
+			k.has_revoke_index = 1;
+		}
+		if (sqlite3_column_int(st, 7))
+			k.revoked = 1;
+		if (!k.member || !k.key_id || !k.public_key) {
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading member keys");
+			break;
+		}
+		if (cb(ctx, &k))
+			break;
+	}
+	if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "listing member keys");
+	done(st);
+	return r;
+}
+
+/* ---- artifacts ------------------------------------------------------------ */
+
+static acc_status sq_artifact_put(acc_store *s, acc_store_artifact *a, int *duplicate,
+                                  acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->tlog_off)
+		return acc_error_set(err, ACC_EINVAL, NULL, "the log is off on this handle");
+	uint8_t esha[32];
+	acc_status r = sha256(q, a->envelope, a->envelope_len, esha, err);
+	if (r)
+		return r;
+	if ((r = wbegin(q, err)) != ACC_OK)
+		return r;
+	sqlite3_stmt *st = NULL;
+	int dup = 0;
+	if ((r = prep(q, S_ART_DUP, &st, err)) == ACC_OK) {
+		sqlite3_bind_blob(st, 1, esha, 32, SQLITE_STATIC);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			dup = 1;
+			a->index = (uint64_t)sqlite3_column_int64(st, 0);
+			r = leaf_row(q, st, 0, &a->leaf, 1, err);
+		} else if (rc != SQLITE_DONE) {
+			r = fail(q, rc, err, "looking up an artifact");
+		}
+		done(st);
+	}
+	if (r == ACC_OK && !dup) {
+		uint64_t leaf = 0;
+		if ((r = wmulti(q, err)) == ACC_OK)
+			r = leaf_log(q, "artifact", "-", a->member, now_us(), esha, &leaf, err);
+		if (r == ACC_OK) {
+			/* the leaf as stored, for the caller */
+			int ok = 1;
+			a->index = leaf;
+			memset(&a->leaf, 0, sizeof(a->leaf));
+			a->leaf.index = leaf;
+			acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &a->leaf.leaf_hash);
+			a->leaf.action = "artifact";
+			char *e = acc_arena_alloc(&q->base.arena, q->ebuf.len + 1);
+			if (e) {
+				memcpy(e, q->ebuf.data, q->ebuf.len);
+				e[q->ebuf.len] = '\0';
+			} else {
+				ok = 0;
+			}
+			a->leaf.entry = e;
+			a->leaf.entry_len = q->ebuf.len;
+			if (!ok)
+				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory storing an artifact");
+		}
+		if (r == ACC_OK && (r = prep(q, S_ART_PUT, &st, err)) == ACC_OK) {
+			sqlite3_bind_int64(st, 1, (int64_t)leaf);
+			sqlite3_bind_blob(st, 2, esha, 32, SQLITE_STATIC);
+			sqlite3_bind_blob(st, 3, a->sha256, 32, SQLITE_STATIC);
+			bind_text(st, 4, a->name);
+			bind_text(st, 5, a->version);
+			bind_text(st, 6, a->member);
+			sqlite3_bind_blob(st, 7, a->envelope, (int)a->envelope_len, SQLITE_STATIC);
+			r = run(q, st, err, "storing an artifact");
+		}
+	}
+	r = wend(q, r, err);
+	if (r == ACC_OK)
+		*duplicate = dup;
+	return r;
+}
+
+static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const char *name,
+                                   const char *version, size_t max, acc_store_artifact_cb cb,
+                                   void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_ART_FIND, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+	bind_text(st, 2, name);
+	bind_text(st, 3, version);
+	sqlite3_bind_int64(st, 4, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		acc_store_artifact a;
+		memset(&a, 0, sizeof(a));
+		a.index = (uint64_t)sqlite3_column_int64(st, 0);
+		a.name = col_text(st, 1);
+		a.version = col_text(st, 2);
+		a.member = col_text(st, 3);
+		if (sqlite3_column_bytes(st, 4) == 32)
+			memcpy(a.sha256, sqlite3_column_blob(st, 4), 32);
+		a.envelope = (const char *)sqlite3_column_text(st, 5);
+		a.envelope_len = (size_t)sqlite3_column_bytes(st, 5);
+		/* the leaf: columns 0 (index), 6 (hash), 7 (action), 8 (entry) */
+		memset(&a.leaf, 0, sizeof(a.leaf));
+		a.leaf.index = a.index;
+		if (sqlite3_column_bytes(st, 6) == ACC_TLOG_HASH_SIZE)
+			memcpy(a.leaf.leaf_hash.b, sqlite3_column_blob(st, 6), ACC_TLOG_HASH_SIZE);
+		a.leaf.action = col_text(st, 7);
+		a.leaf.entry = (const char *)sqlite3_column_text(st, 8);
+		a.leaf.entry_len = (size_t)sqlite3_column_bytes(st, 8);
+		if (!a.name || !a.version || !a.member || !a.envelope || !a.leaf.action ||
+		    !a.leaf.entry) {
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading artifacts");
+			break;
+		}
+		if (cb(ctx, &a))
+			break;
+	}
+	if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading artifacts");
+	done(st);
+	return r;
+}
+
+/* ---- benchmarks ---------------------------------------------------------- */
+
+acc_status acc__sqlite_tlog_off(acc_store *s)
+{
+	if (!s || s->ops != &sq_ops)
+		return ACC_EINVAL;
+	((struct sq *)s)->tlog_off = 1;
+	return ACC_OK;
+}
+
 static const struct acc_store_ops sq_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2446,4 +3559,18 @@ static const struct acc_store_ops sq_ops = {
     .setting_get = sq_setting_get,
     .setting_set = sq_setting_set,
     .check = sq_check,
+    .tlog_set_signer = sq_tlog_set_signer,
+    .tlog_append = sq_tlog_append,
+    .tlog_state = sq_tlog_state,
+    .tlog_read = sq_tlog_read,
+    .tlog_leaves = sq_tlog_leaves,
+    .tlog_find = sq_tlog_find,
+    .tlog_by_object = sq_tlog_by_object,
+    .checkpoint_get = sq_checkpoint_get,
+    .checkpoint_put = sq_checkpoint_put,
+    .member_key_add = sq_member_key_add,
+    .member_key_revoke = sq_member_key_revoke,
+    .member_key_list = sq_member_key_list,
+    .artifact_put = sq_artifact_put,
+    .artifact_find = sq_artifact_find,
 };

@@ -15,4 +15,10 @@
 acc_status acc__sqlite_query_plan(acc_store *s, const acc_store_query *q, int versions_endpoint,
                                   int cursor_phase, acc_buf *out, acc_error *err);
 
+/* Benchmarks only (bench/tlog_ingest.c measures the log's cost): stop this
+ * handle from appending log leaves, so that its writes are stored WITHOUT
+ * their leaves, breaking the store's promise; never on a node's database.
+ * ACC_EINVAL when s is not a SQLite store. */
+acc_status acc__sqlite_tlog_off(acc_store *s);
+
 #endif

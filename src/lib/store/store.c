@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "accord/alloc.h"
+#include "accord/sig.h"
 #include "accord/store.h"
 #include "accord/uuid.h"
 #include "store/store_int.h"
@@ -546,4 +547,256 @@ acc_status acc_store_check(acc_store *s, acc_error *err)
 	if (st)
 		return st;
 	return leave(s, s->ops->check(s, err));
+}
+
+/* ---- the transparency log ------------------------------------------------ */
+
+void acc_store_tlog_set_signer(acc_store *s, acc_store_signer_fn fn, void *ctx)
+{
+	if (s && !s->in_call)
+		s->ops->tlog_set_signer(s, fn, ctx);
+}
+
+static void zero_leaf(acc_store_leaf *l)
+{
+	if (l)
+		memset(l, 0, sizeof(*l));
+}
+
+acc_status acc_store_tlog_append(acc_store *s, const acc_tlog_entry *e, acc_store_leaf *out,
+                                 acc_error *err)
+{
+	zero_leaf(out);
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!e)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "tlog_append without entry"));
+	acc_store_leaf tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	st = s->ops->tlog_append(s, e, &tmp, err);
+	if (st == ACC_OK && out)
+		*out = tmp;
+	return leave(s, st);
+}
+
+acc_status acc_store_tlog_state(acc_store *s, uint64_t *size, acc_tlog_hash *root, acc_error *err)
+{
+	if (size)
+		*size = 0;
+	if (root)
+		memset(root, 0, sizeof(*root));
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	uint64_t n = 0;
+	acc_tlog_hash h;
+	memset(&h, 0, sizeof(h));
+	st = s->ops->tlog_state(s, &n, &h, err);
+	if (st == ACC_OK) {
+		if (size)
+			*size = n;
+		if (root)
+			*root = h;
+	}
+	return leave(s, st);
+}
+
+acc_status acc_store_tlog_read(void *ctx, unsigned level, uint64_t index, acc_tlog_hash *out,
+                               acc_error *err)
+{
+	acc_store *s = ctx;
+	if (out)
+		memset(out, 0, sizeof(*out));
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!out || level > 63)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "tlog_read without output"));
+	if (index > (UINT64_MAX >> level))
+		return leave(s, acc_error_set(err, ACC_ENOTFOUND, NULL, "no such subtree"));
+	acc_tlog_hash h;
+	st = s->ops->tlog_read(s, level, index, &h, err);
+	if (st == ACC_OK)
+		*out = h;
+	return leave(s, st);
+}
+
+acc_status acc_store_tlog_leaves(acc_store *s, uint64_t start, size_t count, acc_store_leaf_cb cb,
+                                 void *ctx, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!cb)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "tlog_leaves without callback"));
+	if (count == 0 || start > (uint64_t)INT64_MAX)
+		return leave(s, ACC_OK);
+	return leave(s, s->ops->tlog_leaves(s, start, count, cb, ctx, err));
+}
+
+acc_status acc_store_tlog_find(acc_store *s, const acc_tlog_hash *leaf_hash, uint64_t below,
+                               uint64_t *index, acc_error *err)
+{
+	if (index)
+		*index = 0;
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!leaf_hash || !index)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "tlog_find without hash"));
+	uint64_t i = 0;
+	st = s->ops->tlog_find(s, leaf_hash, below, &i, err);
+	if (st == ACC_OK)
+		*index = i;
+	return leave(s, st);
+}
+
+acc_status acc_store_tlog_by_object(acc_store *s, const uint8_t sha256[32], size_t max,
+                                    acc_store_leaf_cb cb, void *ctx, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!sha256 || !cb)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "tlog_by_object without hash or callback"));
+	if (max == 0)
+		return leave(s, ACC_OK);
+	return leave(s, s->ops->tlog_by_object(s, sha256, max, cb, ctx, err));
+}
+
+acc_status acc_store_checkpoint_get(acc_store *s, acc_store_checkpoint *out, acc_error *err)
+{
+	if (out)
+		memset(out, 0, sizeof(*out));
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!out)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "checkpoint_get without out"));
+	return leave(s, s->ops->checkpoint_get(s, out, err));
+}
+
+acc_status acc_store_checkpoint_put(acc_store *s, const acc_store_checkpoint *cp, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!cp || !cp->note || cp->size == 0 || cp->size > (uint64_t)INT64_MAX)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "checkpoint_put without note or with size 0"));
+	return leave(s, s->ops->checkpoint_put(s, cp, err));
+}
+
+/* ---- member keys --------------------------------------------------------- */
+
+acc_status acc_store_member_key_add(acc_store *s, const char *member, const char *public_key,
+                                    char *key_id, acc_error *err)
+{
+	if (key_id)
+		key_id[0] = '\0';
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!member || !public_key)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "member_key_add without member or key"));
+	acc_sig_pubkey k;
+	if ((st = acc_sig_pubkey_parse(public_key, strlen(public_key), &k, err)) != ACC_OK)
+		return leave(s, st);
+	/* The stored text is the canonical verifier key, without its newline. */
+	acc_buf b;
+	acc_buf_init(&b, 0);
+	acc_sig_pubkey_format(&k, &b);
+	if (acc_buf_status(&b) != ACC_OK) {
+		acc_buf_free(&b);
+		return leave(s, acc_error_set(err, ACC_ENOMEM, NULL, "out of memory"));
+	}
+	while (b.len && b.data[b.len - 1] == '\n')
+		b.data[--b.len] = '\0';
+	st = s->ops->member_key_add(s, member, k.key_id, b.data, err);
+	acc_buf_free(&b);
+	if (st == ACC_OK && key_id)
+		memcpy(key_id, k.key_id, ACC_SIG_KEY_ID_SIZE);
+	return leave(s, st);
+}
+
+static int hex_prefix_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 8 || n > 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+acc_status acc_store_member_key_revoke(acc_store *s, const char *member, const char *key_id,
+                                       acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!member || !key_id)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "member_key_revoke without member or key id"));
+	if (!hex_prefix_ok(key_id))
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "a key id is 8 to 64 lower-case hex digits"));
+	return leave(s, s->ops->member_key_revoke(s, member, key_id, err));
+}
+
+acc_status acc_store_member_key_list(acc_store *s, const char *member, int active_only,
+                                     acc_store_member_key_cb cb, void *ctx, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!member || !cb)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "member_key_list without member or callback"));
+	return leave(s, s->ops->member_key_list(s, member, active_only, cb, ctx, err));
+}
+
+/* ---- artifacts ----------------------------------------------------------- */
+
+acc_status acc_store_artifact_put(acc_store *s, acc_store_artifact *a, int *duplicate,
+                                  acc_error *err)
+{
+	if (duplicate)
+		*duplicate = 0;
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!a || !a->name || !a->version || !a->member || !a->envelope || !a->envelope_len)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "artifact without name, version, member or envelope"));
+	if (a->envelope_len > (size_t)INT32_MAX)
+		return leave(s, acc_error_set(err, ACC_ELIMIT, NULL, "artifact envelope too large"));
+	int dup = 0;
+	st = s->ops->artifact_put(s, a, &dup, err);
+	if (st == ACC_OK && duplicate)
+		*duplicate = dup;
+	if (st != ACC_OK) {
+		a->index = 0;
+		zero_leaf(&a->leaf);
+	}
+	return leave(s, st);
+}
+
+acc_status acc_store_artifact_find(acc_store *s, const uint8_t sha256[32], const char *name,
+                                   const char *version, size_t max, acc_store_artifact_cb cb,
+                                   void *ctx, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!sha256 || !cb)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "artifact_find without digest or callback"));
+	if (max == 0)
+		return leave(s, ACC_OK);
+	return leave(s, s->ops->artifact_find(s, sha256, name, version, max, cb, ctx, err));
 }

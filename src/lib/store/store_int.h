@@ -78,6 +78,34 @@ struct acc_store_ops {
 	acc_status (*setting_set)(acc_store *s, const char *key, const char *value, acc_error *err);
 
 	acc_status (*check)(acc_store *s, acc_error *err);
+
+	/* the transparency log (schema 2); store.c has checked the arguments
+	 * and, for member_key_add, parsed the key file into key_id + text */
+	void (*tlog_set_signer)(acc_store *s, acc_store_signer_fn fn, void *ctx);
+	acc_status (*tlog_append)(acc_store *s, const acc_tlog_entry *e, acc_store_leaf *out,
+	                          acc_error *err);
+	acc_status (*tlog_state)(acc_store *s, uint64_t *size, acc_tlog_hash *root, acc_error *err);
+	acc_status (*tlog_read)(acc_store *s, unsigned level, uint64_t index, acc_tlog_hash *out,
+	                        acc_error *err);
+	acc_status (*tlog_leaves)(acc_store *s, uint64_t start, size_t count, acc_store_leaf_cb cb,
+	                          void *ctx, acc_error *err);
+	acc_status (*tlog_find)(acc_store *s, const acc_tlog_hash *leaf_hash, uint64_t below,
+	                        uint64_t *index, acc_error *err);
+	acc_status (*tlog_by_object)(acc_store *s, const uint8_t sha256[32], size_t max,
+	                             acc_store_leaf_cb cb, void *ctx, acc_error *err);
+	acc_status (*checkpoint_get)(acc_store *s, acc_store_checkpoint *out, acc_error *err);
+	acc_status (*checkpoint_put)(acc_store *s, const acc_store_checkpoint *cp, acc_error *err);
+	acc_status (*member_key_add)(acc_store *s, const char *member, const char *key_id,
+	                             const char *public_key, acc_error *err);
+	acc_status (*member_key_revoke)(acc_store *s, const char *member, const char *key_id,
+	                                acc_error *err);
+	acc_status (*member_key_list)(acc_store *s, const char *member, int active_only,
+	                              acc_store_member_key_cb cb, void *ctx, acc_error *err);
+	acc_status (*artifact_put)(acc_store *s, acc_store_artifact *a, int *duplicate,
+	                           acc_error *err);
+	acc_status (*artifact_find)(acc_store *s, const uint8_t sha256[32], const char *name,
+	                            const char *version, size_t max, acc_store_artifact_cb cb,
+	                            void *ctx, acc_error *err);
 };
 
 /* The head of every backend's handle. */
