@@ -2,6 +2,12 @@
  * alloc.c - the allocation shim. Failure injection and the live counter use
  * relaxed atomics so the shim is safe to call from several threads; the
  * injection itself is only meaningful in single-threaded tests.
+ *
+ * The live counter is striped: each thread adds and subtracts on its own
+ * cache line and acc_alloc_live() sums the stripes. A block freed on another
+ * thread than the one that allocated it moves one count between stripes;
+ * the sum stays exact. (One shared counter made every allocation of every
+ * validation thread bounce the same cache line between cores.)
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -15,7 +21,22 @@
 
 static atomic_long fail_countdown = -1; /* <0: never fail */
 static atomic_long fail_count;
-static atomic_long live;
+
+enum { LIVE_STRIPES = 64 };
+static struct {
+	atomic_long v;
+	char pad[64 - sizeof(atomic_long)];
+} live[LIVE_STRIPES];
+static atomic_uint next_stripe;
+static _Thread_local int my_stripe = -1;
+
+static inline atomic_long *live_counter(void)
+{
+	if (my_stripe < 0)
+		my_stripe = (int)(atomic_fetch_add_explicit(&next_stripe, 1, memory_order_relaxed) %
+				  LIVE_STRIPES);
+	return &live[my_stripe].v;
+}
 
 static _Thread_local unsigned long thread_failures;
 
@@ -41,7 +62,7 @@ void *acc_malloc(size_t n)
 		return NULL;
 	void *p = malloc(n ? n : 1);
 	if (p)
-		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(live_counter(), 1, memory_order_relaxed);
 	else
 		thread_failures++;
 	return p;
@@ -53,7 +74,7 @@ void *acc_calloc(size_t count, size_t size)
 		return NULL;
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (p)
-		atomic_fetch_add_explicit(&live, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(live_counter(), 1, memory_order_relaxed);
 	else
 		thread_failures++;
 	return p;
@@ -75,7 +96,7 @@ void acc_free(void *p)
 {
 	if (!p)
 		return;
-	atomic_fetch_sub_explicit(&live, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(live_counter(), 1, memory_order_relaxed);
 	free(p);
 }
 
@@ -113,4 +134,10 @@ void acc_alloc_fail_reset(void)
 }
 
 long acc_alloc_failures(void) { return atomic_load(&fail_count); }
-long acc_alloc_live(void) { return atomic_load(&live); }
+long acc_alloc_live(void)
+{
+	long sum = 0;
+	for (int i = 0; i < LIVE_STRIPES; i++)
+		sum += atomic_load_explicit(&live[i].v, memory_order_relaxed);
+	return sum;
+}
