@@ -50,6 +50,10 @@ extern const cli_command cli_cmd_sign;
 extern const cli_command cli_cmd_verify_object;
 extern const cli_command cli_cmd_artifact_sign;
 extern const cli_command cli_cmd_artifact_verify;
+/* the transparency log's monitor and proofs (cmd_log.c); shared helpers in
+ * cli_log.h */
+extern const cli_command cli_cmd_log_verify;
+extern const cli_command cli_cmd_log_prove;
 
 /* Worker threads to use: $ACCORD_THREADS if set (1-64), else the online CPUs. */
 unsigned cli_threads(void);

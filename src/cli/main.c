@@ -37,6 +37,8 @@ static const cli_command *const commands[] = {
 	&cli_cmd_verify_object,
 	&cli_cmd_artifact_sign,
 	&cli_cmd_artifact_verify,
+	&cli_cmd_log_verify,
+	&cli_cmd_log_prove,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
