@@ -8,8 +8,8 @@
  * proof; a smaller tree is a rollback, another root at the same size a split
  * view), and with --full every entry is fetched, read strictly, hashed and
  * the tree rebuilt to the signed root; a differing root is narrowed down to
- * the first leaf that differs with O(log n) consistency proofs. The state
- * file is replaced only when everything held.
+ * the first leaf that differs by descending the signed tree with O(log n)
+ * inclusion proofs. The state file is replaced only when everything held.
  *
  * log prove: the object version is fetched over TAXII from the collections
  * the member can read, its RFC 8785 form hashed (SHA-256) as the node's
@@ -96,57 +96,106 @@ static int rebuild_entry(void *ctx, uint64_t index, const char *bytes, size_t le
 	return 0;
 }
 
-/* Is the prefix of m leaves of our rebuilt tree the prefix the signed
- * checkpoint commits to? 1 yes, 0 no, -1 the node gave no proof (printed
- * once). */
-static int prefix_ok(cli_log *l, acc_tlog_memtree *m, uint64_t size)
+/* The RFC 9162 hash of our rebuilt leaves [lo, hi): one read for a perfect
+ * aligned range, else split at the largest power of two below the width. */
+static acc_status range_hash(acc_tlog_memtree *m, uint64_t lo, uint64_t hi, acc_tlog_hash *out,
+                             acc_error *err)
 {
-	acc_tlog_hash root;
+	uint64_t w = hi - lo;
+	if ((w & (w - 1)) == 0 && (lo & (w - 1)) == 0) {
+		unsigned level = 0;
+		while ((1ull << level) < w)
+			level++;
+		return acc_tlog_memtree_read(m, level, lo >> level, out, err);
+	}
+	uint64_t k = 1;
+	while (k * 2 < w)
+		k *= 2;
+	acc_tlog_hash a, b;
+	acc_status s = range_hash(m, lo, lo + k, &a, err);
+	if (s == ACC_OK)
+		s = range_hash(m, lo + k, hi, &b, err);
+	if (s == ACC_OK)
+		acc_tlog_hash_node(&a, &b, out);
+	return s;
+}
+
+/* The sibling that leaf j's inclusion path (at the checkpoint's size)
+ * holds at depth d from the root: the path lists siblings bottom-up, one
+ * per level of the RFC's recursion. 0, or -1 with the failure printed. */
+static int sibling_at(cli_log *l, uint64_t j, unsigned d, acc_tlog_hash *out)
+{
+	acc_client_log_proof p;
 	acc_error err;
 	acc_error_clear(&err);
-	if (acc_tlog_root_at(size, acc_tlog_memtree_read, m, &root, &err) != ACC_OK)
-		return -1;
-	if (size == l->cp.size)
-		return memcmp(&root, &l->cp.root, sizeof root) == 0;
-	acc_client_log_proof p;
-	if (acc_client_log_consistency(l->c, l->base.data, size, l->cp.size, &p, &err) != ACC_OK) {
-		char what[128];
-		snprintf(what, sizeof what, "the consistency proof from size %llu to %llu",
-		         (unsigned long long)size, (unsigned long long)l->cp.size);
+	char what[128];
+	snprintf(what, sizeof what, "the inclusion proof of leaf %llu in the tree of %llu",
+	         (unsigned long long)j, (unsigned long long)l->cp.size);
+	if (acc_client_log_inclusion(l->c, l->base.data, j, l->cp.size, &p, &err) != ACC_OK) {
 		(void)cli_log_fetch_failed(l, what, &err);
 		return -1;
 	}
-	return acc_tlog_verify_consistency(size, l->cp.size, &root, &l->cp.root, p.hashes, p.n,
-	                                   &err) == ACC_OK;
+	if (p.n != acc_tlog_inclusion_proof_len(j, l->cp.size) || d >= p.n) {
+		cli_errorf("%s: %s: %zu hashes, not the %zu of such a proof", l->cmd, what, p.n,
+		           acc_tlog_inclusion_proof_len(j, l->cp.size));
+		return -1;
+	}
+	*out = p.hashes[p.n - 1 - d];
+	return 0;
 }
 
-/* The rebuilt root differs: find the first leaf whose recomputed hash is
- * not the one the checkpoint commits to (the smallest prefix that is not
- * consistent with it), with O(log n) proofs. */
+/* The rebuilt root differs from the signed one: descend the tree from the
+ * signed root to the first leaf whose recomputed hash is not the committed
+ * one. At each subtree [lo, hi) whose committed hash is known, the node's
+ * hashes of its two halves are taken from inclusion proofs of a leaf of
+ * each half, and trusted only when they hash to the committed parent (so a
+ * node whose stored hashes were changed cannot mislead the descent: that
+ * is reported as such); then the descent goes into the first half where
+ * our hash differs. Two proofs per level: O(log n) requests. */
 static void locate(cli_log *l, acc_tlog_memtree *m)
 {
-	uint64_t lo = 1, hi = l->cp.size;
-	while (lo < hi) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		int ok = prefix_ok(l, m, mid);
-		if (ok < 0) {
-			cli_errorf("%s: cannot narrow the difference down to a leaf", l->cmd);
+	uint64_t lo = 0, hi = l->cp.size;
+	acc_tlog_hash committed = l->cp.root;
+	acc_error err;
+	acc_error_clear(&err);
+	for (unsigned d = 0; hi - lo > 1; d++) {
+		uint64_t k = 1;
+		while (k * 2 < hi - lo)
+			k *= 2;
+		uint64_t mid = lo + k;
+		acc_tlog_hash lc, rc, both, ours_l, ours_r;
+		if (sibling_at(l, lo, d, &rc) != 0 || sibling_at(l, mid, d, &lc) != 0)
+			return;
+		acc_tlog_hash_node(&lc, &rc, &both);
+		if (memcmp(&both, &committed, sizeof both) != 0) {
+			cli_errorf(
+			    "%s: leaves %llu to %llu: the node's stored hashes for them do not "
+			    "add up to what the signed checkpoint commits to (its stored leaf "
+			    "or node hashes were changed; the difference is in these leaves)",
+			    l->cmd, (unsigned long long)lo, (unsigned long long)(hi - 1));
 			return;
 		}
-		if (ok)
-			lo = mid + 1;
-		else
+		if (range_hash(m, lo, mid, &ours_l, &err) != ACC_OK ||
+		    range_hash(m, mid, hi, &ours_r, &err) != ACC_OK) {
+			cli_errorf("%s: %s", l->cmd, err.msg);
+			return;
+		}
+		if (memcmp(&ours_l, &lc, sizeof lc) != 0) {
 			hi = mid;
+			committed = lc;
+		} else if (memcmp(&ours_r, &rc, sizeof rc) != 0) {
+			lo = mid;
+			committed = rc;
+		} else {
+			cli_errorf("%s: leaves %llu to %llu: no difference found below the signed "
+			           "root",
+			           l->cmd, (unsigned long long)lo, (unsigned long long)(hi - 1));
+			return;
+		}
 	}
-	if (lo == 1)
-		cli_errorf("%s: leaf 0: its entry does not hash to the leaf the signed checkpoint "
-		           "commits to (found with consistency proofs)",
-		           l->cmd);
-	else
-		cli_errorf("%s: leaf %llu: its entry does not hash to the leaf the signed "
-		           "checkpoint commits to (leaves 0 to %llu agree with it; found with "
-		           "consistency proofs)",
-		           l->cmd, (unsigned long long)(lo - 1), (unsigned long long)(lo - 2));
+	cli_errorf("%s: leaf %llu: its entry does not hash to the leaf the signed checkpoint "
+	           "commits to (found by descending the signed tree with inclusion proofs)",
+	           l->cmd, (unsigned long long)lo);
 }
 
 static int full_rebuild(cli_log *l)
