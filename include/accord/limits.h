@@ -37,6 +37,9 @@
 #define ACC_LIMIT_TLOG_SIGNATURES  100     /* signature lines per note (spec: >= 16) */
 #define ACC_LIMIT_TLOG_NAME        256     /* key name / origin, bytes */
 #define ACC_LIMIT_TLOG_ENTRY_FIELD 1024    /* collection, member, date_added of an entry */
+/* The node's public log endpoints (docs/api.md). */
+#define ACC_LIMIT_LOG_ENTRIES      1000    /* entries per GET /log/entries */
+#define ACC_LIMIT_LOG_LOOKUP       100     /* leaves or artifacts per lookup answer */
 
 /* Signatures (accord/sig.h): key files, DSSE envelopes and the in-toto
  * statements inside them come from users and peers. */

@@ -15,9 +15,11 @@ static int collection_add(int argc, char **argv)
 {
 	const char *cmd = "collection add", *dir = NULL, *title = NULL, *desc = NULL;
 	const char *id = NULL, *alias = NULL, *root = NULL;
-	int r;
+	int r, require_signed = 0;
 	for (int i = 1; i < argc; i++) {
-		if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
+		if (!strcmp(argv[i], "--require-signed")) {
+			require_signed = 1;
+		} else if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
 		    (r = cli_opt_value(argc, argv, &i, cmd, "--title", &title)) ||
 		    (r = cli_opt_value(argc, argv, &i, cmd, "--description", &desc)) ||
 		    (r = cli_opt_value(argc, argv, &i, cmd, "--id", &id)) ||
@@ -69,7 +71,8 @@ static int collection_add(int argc, char **argv)
 	                          .root = root,
 	                          .title = title,
 	                          .description = desc && *desc ? desc : NULL,
-	                          .alias = alias};
+	                          .alias = alias,
+	                          .require_signed = require_signed};
 	acc_error err;
 	acc_status s = acc_store_collection_add(acc_node_store(node), &c, &err);
 	acc_node_close(node);
@@ -87,8 +90,9 @@ static int collection_add(int argc, char **argv)
 		return cli_exit_for(s);
 	}
 	printf("%s\n", idbuf);
-	fprintf(stderr, "accord: collection %s%s%s%s added to api root %s\n", idbuf,
-	        alias ? " (alias " : "", alias ? alias : "", alias ? ")" : "", root);
+	fprintf(stderr, "accord: collection %s%s%s%s added to api root %s%s\n", idbuf,
+	        alias ? " (alias " : "", alias ? alias : "", alias ? ")" : "", root,
+	        require_signed ? "; it accepts signed objects only" : "");
 	return CLI_OK;
 }
 
@@ -96,7 +100,7 @@ const cli_command cli_cmd_collection_add = {
     "collection add",
     "add a collection to an api root (prints its id)",
     "usage: accord collection add ROOT --title T [--id UUID] [--alias A] [--description D]\n"
-    "                             [--dir DIR]\n"
+    "                             [--require-signed] [--dir DIR]\n"
     "\n"
     "Add a collection to the api root ROOT and print its id. Nobody has access to it\n"
     "until 'accord grant' gives it.\n"
@@ -105,6 +109,9 @@ const cli_command cli_cmd_collection_add = {
     "  --id UUID         its id, a lower-case UUID (default: a new UUIDv4)\n"
     "  --alias A         a unique short name in the api root, usable instead of the id\n"
     "  --description D   its description\n"
+    "  --require-signed  refuse objects without a valid Accord signature by the\n"
+    "                    submitting member's key (accord sign; the predefined TLP\n"
+    "                    marking definitions excepted)\n"
     "  --dir DIR         the node directory (default $ACCORD_DIR, then ./accord-node)\n"
     "\n"
     "Exit status: 0 added, 1 unknown api root, invalid or taken id or alias, 2 usage or\n"
@@ -114,7 +121,8 @@ const cli_command cli_cmd_collection_add = {
 
 static int print_collection(void *ctx, const acc_store_collection *c)
 {
-	printf("%-36s %-16s %-16s %s\n", c->id, c->root, c->alias ? c->alias : "-", c->title);
+	printf("%-36s %-16s %-16s %s%s\n", c->id, c->root, c->alias ? c->alias : "-", c->title,
+	       c->require_signed ? " (signed only)" : "");
 	return 0;
 }
 

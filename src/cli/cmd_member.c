@@ -1,6 +1,10 @@
 /*
- * cmd_member.c - `accord member add|list|remove|rotate`: the members of a
- * node, their identities and secrets.
+ * cmd_member.c - `accord member add|list|remove|rotate` and `accord member
+ * key add|revoke|list`: the members of a node, their identities, secrets
+ * and signing keys (Ed25519 public keys that verify their object
+ * signatures and artifact statements; docs/signatures.md). Every change of
+ * a member or a key is a leaf of the node's transparency log, written by
+ * the store in the same transaction.
  *
  * Secrets: a generated secret is printed once on standard output and wiped;
  * a secret given with --secret-stdin is read without echo. Only the salted
@@ -19,9 +23,44 @@
 #include "cli_node.h"
 #include "node.h"
 
-/* Hash a secret and run add (or set_secret) with it. */
+#define MAX_PUBKEYS 16 /* --pubkey files of one member add */
+
+/* Public key files given to member add, read before anything is stored. */
+typedef struct pubkeys {
+	char *text[MAX_PUBKEYS];
+	const char *path[MAX_PUBKEYS];
+	size_t n;
+} pubkeys;
+
+static void pubkeys_free(pubkeys *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->text[i]);
+	p->n = 0;
+}
+
+/* Read and check a public key file (accord key gen's FILE.pub). */
+static char *read_pubkey(const char *cmd, const char *path)
+{
+	size_t len = 0;
+	char *text = cli_read_file(path, &len);
+	if (!text)
+		return NULL;
+	acc_sig_pubkey k;
+	acc_error err;
+	if (acc_sig_pubkey_parse(text, len, &k, &err) != ACC_OK) {
+		cli_errorf("%s: %s: not a public key file: %s", cmd, path, err.msg);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Hash a secret and run add (or set_secret) with it; a new member's keys
+ * are registered in the same transaction. */
 static acc_status store_secret(acc_store *st, const char *name, const char *identity, int admin,
-                               const char *secret, size_t len, int rotate, acc_error *err)
+                               const char *secret, size_t len, int rotate, const pubkeys *keys,
+                               acc_error *err)
 {
 	char hash[ACC_NODE_SECRET_HASH_MAX];
 	acc_status s = acc_node_secret_hash(secret, len, hash, err);
@@ -32,8 +71,21 @@ static acc_status store_secret(acc_store *st, const char *name, const char *iden
 	} else {
 		acc_store_member m = {
 		    .name = name, .identity = identity, .admin = admin, .secret_hash = hash};
+		int txn = keys && keys->n;
+		if (txn && (s = acc_store_begin(st, err)) != ACC_OK)
+			goto out;
 		s = acc_store_member_add(st, &m, err);
+		for (size_t i = 0; s == ACC_OK && txn && i < keys->n; i++) {
+			s = acc_store_member_key_add(st, name, keys->text[i], NULL, err);
+			if (s != ACC_OK)
+				acc_error_set(err, s, NULL, "%s: %s", keys->path[i], err->msg);
+		}
+		if (txn && s == ACC_OK)
+			s = acc_store_commit(st, err);
+		else if (txn)
+			acc_store_rollback(st);
 	}
+out:
 	sodium_memzero(hash, sizeof hash);
 	return s;
 }
@@ -41,7 +93,7 @@ static acc_status store_secret(acc_store *st, const char *name, const char *iden
 /* Get the secret (stdin or generated), store its hash, print it if
  * generated. Shared by add and rotate. */
 static int set_secret(const char *cmd, acc_node *node, const char *name, const char *identity,
-                      int admin, int from_stdin, int rotate)
+                      int admin, int from_stdin, int rotate, const pubkeys *keys)
 {
 	char *secret = NULL;
 	size_t len = 0;
@@ -65,10 +117,12 @@ static int set_secret(const char *cmd, acc_node *node, const char *name, const c
 	}
 	acc_error err;
 	acc_error_clear(&err);
-	acc_status s =
-	    store_secret(acc_node_store(node), name, identity, admin, secret, len, rotate, &err);
+	acc_status s = store_secret(acc_node_store(node), name, identity, admin, secret, len,
+	                            rotate, keys, &err);
 	if (s != ACC_OK) {
-		if (s == ACC_EEXIST)
+		if (s == ACC_EEXIST && strstr(err.msg, "key"))
+			cli_errorf("%s: %s: %s", cmd, name, err.msg);
+		else if (s == ACC_EEXIST)
 			cli_errorf("%s: %s: the name or the identity is taken (names of removed "
 			           "members are never reused): %s",
 			           cmd, name, err.msg);
@@ -101,11 +155,19 @@ static int set_secret(const char *cmd, acc_node *node, const char *name, const c
 
 static int member_add(int argc, char **argv)
 {
-	const char *cmd = "member add", *dir = NULL, *identity = NULL, *name = NULL;
+	const char *cmd = "member add", *dir = NULL, *identity = NULL, *name = NULL, *pk = NULL;
+	const char *pkpaths[MAX_PUBKEYS];
+	size_t npk = 0;
 	int admin = 0, from_stdin = 0, r;
 	for (int i = 1; i < argc; i++) {
-		if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
-		    (r = cli_opt_value(argc, argv, &i, cmd, "--identity", &identity))) {
+		if ((r = cli_opt_value(argc, argv, &i, cmd, "--pubkey", &pk))) {
+			if (r < 0)
+				return CLI_USAGE;
+			if (npk == MAX_PUBKEYS)
+				return cli_usage_error(cmd, "at most 16 --pubkey files");
+			pkpaths[npk++] = pk;
+		} else if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
+		           (r = cli_opt_value(argc, argv, &i, cmd, "--identity", &identity))) {
 			if (r < 0)
 				return CLI_USAGE;
 		} else if (!strcmp(argv[i], "--admin")) {
@@ -144,24 +206,37 @@ static int member_add(int argc, char **argv)
 		cli_errorf("%s: %s", cmd, err.msg);
 		return CLI_USAGE;
 	}
+	pubkeys keys = {.n = 0};
+	for (size_t i = 0; i < npk; i++) {
+		keys.path[keys.n] = pkpaths[i];
+		if (!(keys.text[keys.n] = read_pubkey(cmd, pkpaths[i]))) {
+			pubkeys_free(&keys);
+			return CLI_INVALID;
+		}
+		keys.n++;
+	}
 	acc_node *node = NULL;
-	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
+	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK) {
+		pubkeys_free(&keys);
 		return r;
-	r = set_secret(cmd, node, name, ident, admin, from_stdin, 0);
+	}
+	r = set_secret(cmd, node, name, ident, admin, from_stdin, 0, &keys);
 	if (r == CLI_OK)
 		fprintf(stderr,
-		        "accord: member %s added (%s, identity %s)%s; grant it access with "
-		        "'accord grant %s COLLECTION --read --write'\n",
-		        name, admin ? "admin" : "member", ident,
+		        "accord: member %s added (%s, identity %s, %zu signing key%s)%s; grant it "
+		        "access with 'accord grant %s COLLECTION --read --write'\n",
+		        name, admin ? "admin" : "member", ident, keys.n, keys.n == 1 ? "" : "s",
 		        from_stdin ? "" : "; its secret, above, is shown only this once", name);
 	acc_node_close(node);
+	pubkeys_free(&keys);
 	return r;
 }
 
 const cli_command cli_cmd_member_add = {
     "member add",
     "add a member to the node (prints its secret once)",
-    "usage: accord member add NAME [--identity ID] [--admin] [--secret-stdin] [--dir DIR]\n"
+    "usage: accord member add NAME [--identity ID] [--admin] [--pubkey FILE]...\n"
+    "                         [--secret-stdin] [--dir DIR]\n"
     "\n"
     "Add a member. NAME (1-64 of A-Z a-z 0-9 . _ @ -) is its HTTP Basic user name.\n"
     "A secret \"NAME.<43 random characters>\" is generated and printed once on standard\n"
@@ -170,6 +245,8 @@ const cli_command cli_cmd_member_add = {
     "  --identity ID    the STIX identity the member publishes as (created_by_ref);\n"
     "                   default: a new identity--<UUIDv4>\n"
     "  --admin          an administrator of the node\n"
+    "  --pubkey FILE    register the member's Ed25519 public key (accord key gen's\n"
+    "                   FILE.pub) that verifies its signatures; repeatable (up to 16)\n"
     "  --secret-stdin   read the secret from standard input (no echo) instead\n"
     "  --dir DIR        the node directory (default $ACCORD_DIR, then ./accord-node)\n"
     "\n"
@@ -438,7 +515,7 @@ static int member_rotate(int argc, char **argv)
 		acc_node_close(node);
 		return cli_exit_for(s);
 	}
-	r = set_secret(cmd, node, name, NULL, 0, from_stdin, 1);
+	r = set_secret(cmd, node, name, NULL, 0, from_stdin, 1, NULL);
 	acc_node_close(node);
 	if (r == CLI_OK)
 		fprintf(stderr,
@@ -461,4 +538,160 @@ const cli_command cli_cmd_member_rotate = {
     "\n"
     "Exit status: 0 rotated, 1 no such member, 2 usage or I/O error.\n",
     member_rotate,
+};
+
+/* ---- accord member key add | revoke | list ---------------------------------------- */
+
+/* "NAME ARG [--dir DIR]" */
+static int name_arg_dir(const char *cmd, int argc, char **argv, const char *argname,
+                        const char **name, const char **arg, const char **dir)
+{
+	int r;
+	*name = *arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", dir))) {
+			if (r < 0)
+				return CLI_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_unknown_option(cmd, argv[i]);
+		} else if (!*name) {
+			*name = argv[i];
+		} else if (argname && !*arg) {
+			*arg = argv[i];
+		} else {
+			return cli_usage_error(cmd, "too many arguments");
+		}
+	}
+	if (!*name || (argname && !*arg))
+		return cli_usage_error(cmd, argname ? "usage: NAME and one more argument" : "no NAME");
+	return CLI_OK;
+}
+
+static int member_key_add(int argc, char **argv)
+{
+	const char *cmd = "member key add", *dir = NULL, *name, *file;
+	int r = name_arg_dir(cmd, argc, argv, "FILE", &name, &file, &dir);
+	if (r != CLI_OK)
+		return r;
+	char *text = read_pubkey(cmd, file);
+	if (!text)
+		return CLI_INVALID;
+	acc_node *node = NULL;
+	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK) {
+		free(text);
+		return r;
+	}
+	char kid[ACC_SIG_KEY_ID_SIZE];
+	acc_error err;
+	acc_status s = acc_store_member_key_add(acc_node_store(node), name, text, kid, &err);
+	acc_node_close(node);
+	free(text);
+	if (s != ACC_OK) {
+		cli_errorf("%s: %s: %s", cmd, name,
+		           s == ACC_ENOTFOUND ? "no such member (or it was removed)" : err.msg);
+		return s == ACC_ENOTFOUND || s == ACC_EEXIST ? CLI_INVALID : cli_exit_for(s);
+	}
+	printf("%s\n", kid);
+	fprintf(stderr, "accord: key %.16s... registered for %s (a key-add leaf in the log)\n",
+	        kid, name);
+	return CLI_OK;
+}
+
+const cli_command cli_cmd_member_key_add = {
+    "member key add",
+    "register a member's signing key (a log leaf)",
+    "usage: accord member key add NAME FILE [--dir DIR]\n"
+    "\n"
+    "Register the Ed25519 public key in FILE (accord key gen's FILE.pub) for member\n"
+    "NAME: objects and artifact statements signed by it are then the member's. A member\n"
+    "may hold several keys (rotation: add the new key, then revoke the old one). The\n"
+    "key ID (64 hex digits) is printed. A key is never registered twice, even after\n"
+    "it was revoked. The change is a key-add leaf of the node's transparency log.\n"
+    "\n"
+    "  --dir DIR   the node directory (default $ACCORD_DIR, then ./accord-node)\n"
+    "\n"
+    "Exit status: 0 registered, 1 no such member, not a key file, or a known key,\n"
+    "2 usage or I/O error.\n",
+    member_key_add,
+};
+
+static int member_key_revoke(int argc, char **argv)
+{
+	const char *cmd = "member key revoke", *dir = NULL, *name, *kid;
+	int r = name_arg_dir(cmd, argc, argv, "KEY-ID", &name, &kid, &dir);
+	if (r != CLI_OK)
+		return r;
+	acc_node *node = NULL;
+	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
+		return r;
+	acc_error err;
+	acc_status s = acc_store_member_key_revoke(acc_node_store(node), name, kid, &err);
+	acc_node_close(node);
+	if (s != ACC_OK) {
+		cli_errorf("%s: %s: %s", cmd, name, err.msg);
+		return s == ACC_ENOTFOUND || s == ACC_EINVAL ? CLI_INVALID : cli_exit_for(s);
+	}
+	fprintf(stderr,
+	        "accord: key %s of %s revoked: it verifies nothing from now on (a key-revoke "
+	        "leaf in the log)\n",
+	        kid, name);
+	return CLI_OK;
+}
+
+const cli_command cli_cmd_member_key_revoke = {
+    "member key revoke",
+    "revoke a member's signing key (a log leaf)",
+    "usage: accord member key revoke NAME KEY-ID [--dir DIR]\n"
+    "\n"
+    "Revoke member NAME's active key KEY-ID (its 64 hex digits, or a prefix of at least\n"
+    "8 that names one key): the node refuses objects and statements signed by it from\n"
+    "now on. The change is a key-revoke leaf of the node's transparency log.\n"
+    "\n"
+    "  --dir DIR   the node directory (default $ACCORD_DIR, then ./accord-node)\n"
+    "\n"
+    "Exit status: 0 revoked, 1 no such member or active key, 2 usage or I/O error.\n",
+    member_key_revoke,
+};
+
+static int print_key(void *ctx, const acc_store_member_key *k)
+{
+	(void)ctx;
+	char added[ACC_TIME_STRLEN];
+	acc_time_format(&k->added, 0, added);
+	printf("%s %-7s %s %s\n", k->key_id, k->revoked ? "revoked" : "active", added,
+	       k->public_key);
+	return 0;
+}
+
+static int member_key_list(int argc, char **argv)
+{
+	const char *cmd = "member key list", *dir = NULL, *name, *unused;
+	int r = name_arg_dir(cmd, argc, argv, NULL, &name, &unused, &dir);
+	if (r != CLI_OK)
+		return r;
+	acc_node *node = NULL;
+	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
+		return r;
+	acc_error err;
+	acc_status s = acc_store_member_key_list(acc_node_store(node), name, 0, print_key, NULL, &err);
+	acc_node_close(node);
+	if (s != ACC_OK) {
+		cli_errorf("%s: %s: %s", cmd, name, s == ACC_ENOTFOUND ? "no such member" : err.msg);
+		return s == ACC_ENOTFOUND ? CLI_INVALID : cli_exit_for(s);
+	}
+	return CLI_OK;
+}
+
+const cli_command cli_cmd_member_key_list = {
+    "member key list",
+    "list a member's signing keys",
+    "usage: accord member key list NAME [--dir DIR]\n"
+    "\n"
+    "One line per key, in the order they were added: KEY-ID STATE (active or revoked;\n"
+    "a removed member's keys are revoked) ADDED PUBLIC-KEY.\n"
+    "\n"
+    "  --dir DIR   the node directory (default $ACCORD_DIR, then ./accord-node)\n"
+    "\n"
+    "Exit status: 0 listed, 1 no such member, 2 usage or I/O error.\n",
+    member_key_list,
 };

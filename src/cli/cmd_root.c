@@ -46,9 +46,11 @@ static int root_add(int argc, char **argv)
 	if (nl < 1 || nl > 64 ||
 	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	                 "0123456789._~-") != nl ||
-	    !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "taxii2")) {
+	    !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "taxii2") ||
+	    !strcmp(name, "log") || !strcmp(name, "extensions")) {
 		cli_errorf("%s: '%s': an api root name is 1 to 64 of A-Z a-z 0-9 . _ ~ -, and "
-		           "not '.', '..' or 'taxii2' (the discovery path)",
+		           "not '.', '..', 'taxii2' (the discovery path), 'log' or 'extensions' "
+		           "(the log's paths, docs/api.md)",
 		           cmd, name);
 		return CLI_INVALID;
 	}
@@ -84,7 +86,8 @@ const cli_command cli_cmd_root_add = {
     "                       [--dir DIR]\n"
     "\n"
     "Add an api root, served at /NAME/ and listed by the discovery endpoint.\n"
-    "NAME: 1-64 of A-Z a-z 0-9 . _ ~ - (a URL path segment).\n"
+    "NAME: 1-64 of A-Z a-z 0-9 . _ ~ - (a URL path segment); not taxii2, log or\n"
+    "extensions (paths the node serves itself).\n"
     "\n"
     "  --title T                 its title (required)\n"
     "  --description D           its description\n"

@@ -9,6 +9,15 @@
  * that transaction committed durably. An exact duplicate of a stored
  * object is a success.
  *
+ * Signatures (docs/signatures.md section 4): an object carrying the Accord
+ * signature extension must be well formed and verify with one of the
+ * submitting member's active keys (acc_sig_verify_object), else it is a
+ * failure naming the reason; a collection created with --require-signed
+ * refuses unsigned objects too, except the nine predefined TLP marking
+ * definitions (STIX fixes them; nobody signs them). Each stored version is a
+ * leaf of the transparency log, appended by the store in the same
+ * transaction, and the commit signs the checkpoint that covers it.
+ *
  * Invariant: one request = one transaction; on a store error nothing of
  * the request is kept and the answer is a 500.
  */
@@ -18,6 +27,7 @@
 #include "accord/alloc.h"
 #include "accord/json.h"
 #include "accord/policy.h"
+#include "accord/sig.h"
 #include "accord/stix.h"
 #include "accord/uuid.h"
 #include "server.h"
@@ -112,11 +122,74 @@ static acc_status find_prior(acc_store *s, acc_arena *a, const char *collection_
 	return acc_store_object_query(s, &q, prior_cb, p, &info, err);
 }
 
+/* The submitting member's active keys (arena). */
+typedef struct member_keys {
+	acc_arena *a;
+	acc_sig_pubkey *k;
+	size_t n, cap;
+	int failed;
+} member_keys;
+
+static int member_key_cb(void *ctx, const acc_store_member_key *k)
+{
+	member_keys *mk = ctx;
+	if (mk->n == mk->cap) {
+		size_t nc = mk->cap ? mk->cap * 2 : 4;
+		acc_sig_pubkey *nk = acc_arena_alloc(mk->a, nc * sizeof(*nk));
+		if (!nk) {
+			mk->failed = 1;
+			return 1;
+		}
+		if (mk->n)
+			memcpy(nk, mk->k, mk->n * sizeof(*nk));
+		mk->k = nk;
+		mk->cap = nc;
+	}
+	/* stored keys were parsed when registered; a failure here is skipped */
+	if (acc_sig_pubkey_parse(k->public_key, strlen(k->public_key), &mk->k[mk->n], NULL) ==
+	    ACC_OK)
+		mk->n++;
+	return 0;
+}
+
+/* The signature rules: NULL when the object may go on, else the failure
+ * message. */
+static const char *check_signature(acc_arena *a, const acc_store_collection *col,
+                                   const member_keys *mk, const json_t *obj)
+{
+	int present = 0;
+	acc_error e;
+	if (acc_sig_extension_check(obj, &present, &e) != ACC_OK)
+		return acc_arena_printf(a, "malformed Accord signature: %s%s%s", e.path,
+		                        e.path[0] ? ": " : "", e.msg);
+	if (!present) {
+		if (!col->require_signed ||
+		    acc_policy_predefined_tlp(json_string_value(json_object_get(obj, "id"))) !=
+		        ACC_POLICY_TLP_NONE)
+			return NULL;
+		return "this collection requires signed objects: sign it with accord sign (the "
+		       "Accord signature extension, docs/signatures.md)";
+	}
+	acc_sig_result r = ACC_SIG_NONE;
+	acc_status st = acc_sig_verify_object(obj, mk->k, mk->n, &r, NULL, &e);
+	if (st == ACC_OK && r == ACC_SIG_OK)
+		return NULL;
+	if (r == ACC_SIG_UNKNOWN_KEY)
+		return acc_arena_printf(a,
+		                        "signature rejected (unknown-key): not signed by a key "
+		                        "registered to the submitting member%s (accord member key "
+		                        "add)",
+		                        mk->n ? "" : ", which has none");
+	return acc_arena_printf(a, "signature rejected (%s): %s", acc_sig_result_name(r),
+	                        e.msg[0] ? e.msg : "the signature does not verify");
+}
+
 /* Outcome of one object: 1 stored, 0 failure (message set), -1 store error. */
 static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
-                      const acc_store_collection *col, json_t *obj, size_t index,
-                      acc_stix_report *report, acc_buf *canon, const char **id_out,
-                      const char **version_out, const char **msg, acc_error *err)
+                      const acc_store_collection *col, const member_keys *mk, json_t *obj,
+                      size_t index, acc_stix_report *report, acc_buf *canon,
+                      const char **id_out, const char **version_out, const char **msg,
+                      acc_error *err)
 {
 	*msg = NULL;
 	*id_out = "";
@@ -147,6 +220,8 @@ static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
 		*msg = report_errors(a, report);
 		return 0;
 	}
+	if ((*msg = check_signature(a, col, mk, obj)) != NULL)
+		return 0;
 	acc_policy_class cls;
 	acc_error perr;
 	if (acc_policy_classify(NULL, obj, rq->who.identity, a, &cls, &perr) != ACC_OK) {
@@ -277,11 +352,20 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 		store_failed = 1;
 		goto done;
 	}
+	/* The member's keys, read in the transaction: a key revoked before it
+	 * began verifies nothing here. */
+	member_keys mk = {.a = a};
+	if (acc_store_member_key_list(w->store, rq->who.name, 1, member_key_cb, &mk, &err) !=
+	        ACC_OK ||
+	    mk.failed) {
+		store_failed = 1;
+		goto done;
+	}
 	size_t n = objects ? json_array_size(objects) : 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *id, *version, *msg;
-		int r = ingest_one(w, a, rq, col, json_array_get(objects, i), i, report, &canon,
-		                   &id, &version, &msg, &err);
+		int r = ingest_one(w, a, rq, col, &mk, json_array_get(objects, i), i, report,
+		                   &canon, &id, &version, &msg, &err);
 		if (r < 0) {
 			store_failed = 1;
 			break;

@@ -36,6 +36,7 @@ struct acc_node {
 	unsigned char *seed; /* sodium_malloc'd 32 bytes */
 	unsigned char pk[32];
 	char key_name[128];
+	acc_tlog_key *log_key; /* the node key under the origin's name */
 	acc_store *store;
 };
 
@@ -326,6 +327,11 @@ static int conf_handler(void *user, const char *section, const char *name, const
 		if (!parse_u64(value, 1, 86400, &u))
 			why = "must be an integer from 1 to 86400";
 		k->auth_cache_ttl = u;
+	} else if (IS("log", "origin")) {
+		/* a signed-note key name: the checkpoint's signature line names it */
+		if (!*value || strlen(value) > ACC_LIMIT_TLOG_NAME || strpbrk(value, " +\t"))
+			why = "must be 1 to 256 bytes without spaces or '+'";
+		k->log_origin = *dup ? dup : NULL;
 	} else {
 		why = "unknown key (docs/config.md lists the keys)";
 	}
@@ -421,10 +427,23 @@ acc_status acc_node_open(const char *dir, acc_node **out, acc_error *err)
 		goto fail;
 	if ((st = key_load(n, n->conf.key_file, err)) != ACC_OK)
 		goto fail;
+	if (!n->conf.log_origin)
+		n->conf.log_origin = acc_arena_strdup(&n->arena, n->key_name);
+	if (!n->conf.log_origin) {
+		st = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+		goto fail;
+	}
+	if ((st = acc_tlog_key_from_seed(n->conf.log_origin, n->seed, &n->log_key, err)) !=
+	    ACC_OK) {
+		acc_error_set(err, st, NULL, "%s: [log] origin: %s", n->conf.conf_path,
+		              err ? err->msg : "");
+		goto fail;
+	}
 	if ((st = acc_store_open_sqlite(n->conf.database, &n->store, err)) != ACC_OK) {
 		acc_error_set(err, st, NULL, "%s: %s", n->conf.database, err ? err->msg : "");
 		goto fail;
 	}
+	acc_store_tlog_set_signer(n->store, acc_node_sign_checkpoint, n);
 	*out = n;
 	return ACC_OK;
 fail:
@@ -437,6 +456,7 @@ void acc_node_close(acc_node *n)
 	if (!n)
 		return;
 	acc_store_close(n->store);
+	acc_tlog_key_free(n->log_key);
 	if (n->seed)
 		sodium_free(n->seed);
 	acc_arena_free(&n->arena);
@@ -459,6 +479,79 @@ acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *er
 	acc_status st = acc_store_open_sqlite(n->conf.database, out, err);
 	if (st != ACC_OK)
 		acc_error_set(err, st, NULL, "%s: %s", n->conf.database, err ? err->msg : "");
+	else
+		acc_store_tlog_set_signer(*out, acc_node_sign_checkpoint, (void *)n);
+	return st;
+}
+
+acc_status acc_node_log_verifier(const acc_node *n, char *out, size_t outlen, acc_error *err)
+{
+	acc_tlog_verifier v;
+	acc_status st = acc_tlog_key_verifier(n->log_key, ACC_TLOG_SIG_ED25519, &v);
+	if (st != ACC_OK)
+		return acc_error_set(err, st, NULL, "the log key has no verifier");
+	acc_buf b;
+	acc_buf_init(&b, 0);
+	acc_tlog_verifier_format(&v, &b);
+	st = acc_buf_status(&b);
+	if (st == ACC_OK && b.len >= outlen)
+		st = ACC_ELIMIT;
+	if (st == ACC_OK)
+		memcpy(out, b.data, b.len + 1);
+	else
+		acc_error_set(err, st, NULL, "the log's verifier key does not fit");
+	acc_buf_free(&b);
+	return st;
+}
+
+acc_status acc_node_sign_checkpoint(void *ctx, uint64_t size, const acc_tlog_hash *root,
+                                    acc_buf *note, acc_error *err)
+{
+	const acc_node *n = ctx;
+	acc_tlog_checkpoint cp = {.origin = n->conf.log_origin,
+	                          .origin_len = strlen(n->conf.log_origin),
+	                          .size = size,
+	                          .root = *root};
+	return acc_tlog_checkpoint_sign(&cp, n->log_key, note, err);
+}
+
+acc_status acc_node_checkpoint(acc_node *n, acc_store *s, acc_store_checkpoint *out,
+                               acc_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	uint64_t size = 0;
+	acc_tlog_hash root;
+	acc_status st = acc_store_checkpoint_get(s, out, err);
+	if (st != ACC_OK && st != ACC_ENOTFOUND)
+		return st;
+	if ((st = acc_store_tlog_state(s, &size, &root, err)) != ACC_OK)
+		return st;
+	if (out->note && out->size == size)
+		return acc_store_checkpoint_get(s, out, err);
+	/* Older than the tree, or none: sign the tree as it is inside one write
+	 * transaction (the state cannot move under us), and store it. An empty
+	 * log has no checkpoint (ACC_ENOTFOUND): a node's log starts with its
+	 * first member. */
+	acc_buf note;
+	acc_buf_init(&note, 0);
+	if ((st = acc_store_begin(s, err)) != ACC_OK)
+		goto out;
+	if ((st = acc_store_tlog_state(s, &size, &root, err)) == ACC_OK && size > 0 &&
+	    (st = acc_node_sign_checkpoint(n, size, &root, &note, err)) == ACC_OK) {
+		acc_store_checkpoint cp = {
+		    .size = size, .root = root, .note = note.data, .note_len = note.len};
+		st = acc_store_checkpoint_put(s, &cp, err);
+	}
+	if (st == ACC_OK)
+		st = acc_store_commit(s, err);
+	else
+		acc_store_rollback(s);
+	if (st == ACC_OK && size > 0)
+		st = acc_store_checkpoint_get(s, out, err);
+	else if (st == ACC_OK)
+		st = acc_error_set(err, ACC_ENOTFOUND, NULL, "the log is empty");
+out:
+	acc_buf_free(&note);
 	return st;
 }
 

@@ -25,6 +25,12 @@
  * key that authenticates TAXII `next` tokens) come from crypto_kdf with
  * distinct contexts and are never printed.
  *
+ * The transparency log (docs/internals/tlog.md section 6): the node signs
+ * checkpoints with its key under the name [log] origin (default: the node
+ * key's name). Every store handle the node opens (acc_node_open,
+ * acc_node_store_open) has the node's signer set, so each transaction that
+ * appends log leaves commits a signed checkpoint of the new tree with it.
+ *
  * Threading: an acc_node is immutable after acc_node_open, except for its
  * own store handle (acc_node_store), which one thread uses at a time; other
  * threads open their own handle with acc_node_store_open.
@@ -99,6 +105,8 @@ typedef struct acc_node_config {
 	/* [auth] */
 	unsigned auth_cache_size; /* verified secrets cached in memory (0: off) */
 	uint64_t auth_cache_ttl;  /* seconds a cached verification is trusted */
+	/* [log] */
+	const char *log_origin; /* checkpoint origin line; default the node key's name */
 } acc_node_config;
 
 typedef struct acc_node acc_node;
@@ -154,6 +162,24 @@ acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *er
  * "<name>+<key id>+<base64(0x01 || public key)>" (out: at least 512 bytes). */
 void acc_node_public_key(const acc_node *n, uint8_t out[32]);
 acc_status acc_node_verifier(const acc_node *n, char *out, size_t outlen, acc_error *err) ACC_WUR;
+
+/* The verifier key of the log's checkpoints: "<origin>+<key id>+<base64(0x01
+ * || public key)>" (the node key under the origin's name; out: at least 512
+ * bytes). acc_tlog_verifier_parse reads it. */
+acc_status acc_node_log_verifier(const acc_node *n, char *out, size_t outlen, acc_error *err) ACC_WUR;
+
+/* The store signer of the node (accord/store.h acc_store_signer_fn): signs
+ * the C2SP checkpoint (origin, size, root) with the node key. ctx is the
+ * acc_node. acc_node_open and acc_node_store_open set it on their handles. */
+acc_status acc_node_sign_checkpoint(void *ctx, uint64_t size, const acc_tlog_hash *root,
+                                    acc_buf *note, acc_error *err);
+
+/* The latest signed checkpoint of the log in s, signing (and storing) one
+ * of the current tree first when the latest is older than the tree or
+ * missing (leaves appended by a handle without the signer, a migrated
+ * database). Strings in *out live until the next call on s. May write. */
+acc_status acc_node_checkpoint(acc_node *n, acc_store *s, acc_store_checkpoint *out,
+                               acc_error *err) ACC_WUR;
 
 /* Derive a 32-byte subkey of the node key for one purpose: context is
  * exactly 8 characters (crypto_kdf), e.g. "taxinext". Caller wipes it. */

@@ -130,6 +130,23 @@ void acc_http_response_init(acc_http_response *rs);
 /* Fill rs with a TAXII error message resource (title from the status). */
 void acc_taxii_error(acc_http_response *rs, unsigned status, const char *fmt, ...) ACC_PRINTF(3, 4);
 
+/* Authenticate rq once (taxii.c): 1 when rq->who is set, 0 with the error
+ * (401, 429, 500) in rs. For log.c's POST /log/artifacts. */
+int acc__taxii_authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_request *rq,
+                            acc_http_response *rs);
+
+/* ---- the public log endpoints beside TAXII (log.c, docs/api.md) -------------------- */
+
+/* Does this path belong to log.c (/log/..., /extensions/...)? */
+int acc_log_route(const char *path, size_t len);
+/* Answer a request on such a path. */
+void acc_log_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_http_response *rs);
+/* A POST's headers on such a path: 1 with *max_body set when its body
+ * should be read, 0 with the answer in rs. */
+int acc_log_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
+                          uint64_t content_length, int has_content_length, uint64_t *max_body,
+                          acc_http_response *rs);
+
 /* Append the TAXII status resource of st (taxii.c; ingest.c answers with it). */
 void acc__taxii_put_status(acc_buf *b, const acc_store_status *st);
 

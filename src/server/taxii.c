@@ -209,6 +209,12 @@ static int authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_r
 	}
 }
 
+int acc__taxii_authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_request *rq,
+                            acc_http_response *rs)
+{
+	return authenticate(srv, w, a, rq, rs);
+}
+
 /* Look up the api root of the route. 1 when found. */
 static int find_root(acc_worker *w, const acc_route *r, acc_store_root *root, acc_arena *a,
                      acc_http_response *rs)
@@ -757,6 +763,7 @@ static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 		memset(&who, 0, sizeof(who));
 		who.admin = 1; /* admins delete what they cannot read (policy.h) */
 	}
+	who.name = rq->who.name; /* the member its "delete" log leaves name */
 	sq.who = &who;
 	acc_error err;
 	acc_status st = acc_store_begin(w->store, &err);
@@ -884,6 +891,9 @@ int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
                             uint64_t content_length, int has_content_length, uint64_t *max_body,
                             acc_http_response *rs)
 {
+	if (acc_log_route(rq->path, rq->path_len))
+		return acc_log_post_precheck(srv, a, rq, content_length, has_content_length,
+		                             max_body, rs);
 	acc_route r;
 	if (!route_checks(a, rq, &r, rs))
 		return 0;
@@ -915,6 +925,10 @@ int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
 
 void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_http_response *rs)
 {
+	if (acc_log_route(rq->path, rq->path_len)) {
+		acc_log_handle(srv, a, rq, rs);
+		return;
+	}
 	acc_route r;
 	if (!route_checks(a, rq, &r, rs))
 		return;
