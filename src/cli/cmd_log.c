@@ -227,10 +227,9 @@ static int full_rebuild(cli_log *l)
 		           r.problems - MAX_PROBLEMS);
 	rc = r.problems ? CLI_INVALID : CLI_OK;
 	if (next < l->cp.size) {
-		cli_errorf("%s: leaf %llu: missing: the node serves %llu entries but its signed "
-		           "checkpoint has %llu leaves",
-		           l->cmd, (unsigned long long)next, (unsigned long long)next,
-		           (unsigned long long)l->cp.size);
+		cli_errorf("%s: leaf %llu: missing: the node serves no entry for it, though its "
+		           "signed checkpoint has %llu leaves",
+		           l->cmd, (unsigned long long)next, (unsigned long long)l->cp.size);
 		rc = CLI_INVALID;
 		goto out;
 	}
@@ -293,12 +292,13 @@ static int log_verify(int argc, char **argv)
 		goto out;
 	char root[ACC_TLOG_HASH_B64LEN];
 	acc_tlog_hash_to_base64(&l.cp.root, root);
-	printf("ok: %.*s: %llu leaves, root %s\n", (int)l.cp.origin_len, l.cp.origin,
-	       (unsigned long long)l.cp.size, root);
+	printf("ok: %.*s: %llu %s, root %s\n", (int)l.cp.origin_len, l.cp.origin,
+	       (unsigned long long)l.cp.size, l.cp.size == 1 ? "leaf" : "leaves", root);
 	printf("  signature: verified with %s (key from %s)\n", l.key_text.data, l.key_from);
 	if (l.have_state)
-		printf("  consistent with the checkpoint recorded in %s (%llu leaves)\n", state,
-		       (unsigned long long)l.state_cp.size);
+		printf("  consistent with the checkpoint recorded in %s (%llu %s)\n", state,
+		       (unsigned long long)l.state_cp.size,
+		       l.state_cp.size == 1 ? "leaf" : "leaves");
 	else
 		printf("  no earlier checkpoint to compare with%s%s\n",
 		       state ? "; recorded in " : " (no --state)", state ? state : "");

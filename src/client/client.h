@@ -216,10 +216,10 @@ acc_status acc_client_log_consistency(acc_client *c, const char *base, uint64_t 
  * absent or malformed). Non-zero stops. */
 typedef int (*acc_client_log_entry_cb)(void *ctx, uint64_t index, const char *entry, size_t len,
                                        const acc_tlog_hash *served_leaf);
-/* Entries start .. end-1, in pages of ACC_CLIENT_LOG_PAGE. An entry out of
- * order is ACC_EPARSE. When the node has fewer entries than asked, the walk
- * stops early with ACC_OK: *next (may be NULL) is the first index not
- * delivered (end when all were). */
+/* Entries start .. end-1, in pages of ACC_CLIENT_LOG_PAGE. When the node
+ * has fewer entries than asked, or skips one (a gap), the walk stops early
+ * with ACC_OK: *next (may be NULL) is the first index not delivered (end
+ * when all were). An entry repeated or out of order is ACC_EPARSE. */
 acc_status acc_client_log_entries(acc_client *c, const char *base, uint64_t start, uint64_t end,
                                   acc_client_log_entry_cb cb, void *ctx, uint64_t *next,
                                   acc_error *err) ACC_WUR;

@@ -293,6 +293,11 @@ acc_status acc_client_log_entries(acc_client *c, const char *base, uint64_t star
 				                  base, path, i);
 				break;
 			}
+			if (idx > at) {
+				/* a gap: the node has no entry at `at` */
+				json_decref(page);
+				return ACC_OK;
+			}
 			if (idx != at) {
 				s = acc_error_set(
 				    err, ACC_EPARSE, NULL,
