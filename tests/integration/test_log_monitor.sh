@@ -169,6 +169,23 @@ run env ACCORD_SECRET="$ALICE" "$ACCORD" artifact sign "$T/other.tar" --version 
 expect_rc "artifact sign --node with an unregistered key" 1
 expect_err "unregistered key refused" 'HTTP 403'
 
+# a key revoked later: statements published while it was active still hold
+alice_id=$("$ACCORD" member key list alice --dir "$NODE" 2>/dev/null | grep -oE '^[0-9a-f]{64}' | head -1)
+run "$ACCORD" member key revoke alice "$alice_id" --dir "$NODE"
+expect_rc "member key revoke alice" 0
+run "$ACCORD" artifact verify "$T/rel.tar" --node "$URL" --pubkey "$T/alice.key.pub" --state "$S"
+expect_rc "artifact verify --node, key revoked after publication" 0
+echo "accord 1.1 release" >"$T/rel11.tar"
+run env ACCORD_SECRET="$ALICE" "$ACCORD" artifact sign "$T/rel11.tar" --version 1.1 --key "$T/alice.key" --node "$URL"
+expect_rc "artifact sign --node with a revoked key" 1
+expect_err "revoked key refused" 'HTTP 403'
+
+# the node's key obtained out of band (on the node's host) pins the monitor
+"$ACCORD" node pubkey --dir "$NODE" >"$T/node.pub.oob" 2>/dev/null
+cmp -s "$T/node.pub.oob" "$T/node.pub" && ok || bad "accord node pubkey differs from /log/key"
+run "$ACCORD" log verify "$URL" --pubkey "$T/node.pub.oob" --state "$S" --full
+expect_rc "log verify --pubkey from accord node pubkey" 0
+
 # ---- tampering behind the running node's back --------------------------------------------------
 run "$ACCORD" log verify "$URL" --state "$S" --full
 expect_rc "log verify before tampering" 0
