@@ -380,6 +380,7 @@ static int find_places(const char *cmd, acc_client *c, const char *base, const c
 	}
 	json_t *roots = json_object_get(disc, "api_roots"), *r;
 	size_t i, cap = 0;
+	int oom = 0;
 	json_array_foreach(roots, i, r)
 	{
 		const char *ref = json_string_value(r);
@@ -417,6 +418,7 @@ static int find_places(const char *cmd, acc_client *c, const char *base, const c
 				size_t nc = cap ? cap * 2 : 8;
 				place *np = realloc(*out, nc * sizeof *np);
 				if (!np) {
+					oom = 1;
 					rc = CLI_USAGE;
 					break;
 				}
@@ -427,6 +429,7 @@ static int find_places(const char *cmd, acc_client *c, const char *base, const c
 			(*out)[*n].id = strdup(id);
 			(*n)++;
 			if (!(*out)[*n - 1].root || !(*out)[*n - 1].id) {
+				oom = 1;
 				rc = CLI_USAGE;
 				break;
 			}
@@ -437,7 +440,7 @@ static int find_places(const char *cmd, acc_client *c, const char *base, const c
 		if (rc != CLI_OK)
 			break;
 	}
-	if (rc == CLI_USAGE && acc_client_last_status(c) != 0)
+	if (oom)
 		cli_errorf("%s: out of memory", cmd);
 	json_decref(disc);
 	acc_buf_free(&u);

@@ -140,8 +140,8 @@ static int load_state(cli_log *l)
 		           err.msg);
 		goto out;
 	}
-	if (l->key_text.len > 0 &&
-	    (l->key_text.len != strlen(key) || memcmp(l->key_text.data, key, l->key_text.len))) {
+	if (l->key_text.len > 0 && (l->key_text.len != strlen(key) ||
+	                            memcmp(l->key_text.data, key, l->key_text.len) != 0)) {
 		cli_errorf("%s: --pubkey %s is not the key recorded in %s (%s): if the node's key "
 		           "really changed, start a new state file",
 		           l->cmd, l->key_text.data, l->state_path, key);
@@ -263,7 +263,8 @@ int cli_log_checkpoint(cli_log *l)
 			        ACC_OK &&
 			    now.len > 0) {
 				size_t n = now.data[now.len - 1] == '\n' ? now.len - 1 : now.len;
-				if (n != l->key_text.len || memcmp(now.data, l->key_text.data, n))
+				if (n != l->key_text.len ||
+				    memcmp(now.data, l->key_text.data, n) != 0)
 					cli_errorf("%s: the node serves another log key: %.*s",
 					           l->cmd, (int)n, now.data);
 			}
@@ -272,7 +273,7 @@ int cli_log_checkpoint(cli_log *l)
 		return CLI_INVALID;
 	}
 	const char *name = l->key.name;
-	if (l->cp.origin_len != strlen(name) || memcmp(l->cp.origin, name, l->cp.origin_len)) {
+	if (l->cp.origin_len != strlen(name) || memcmp(l->cp.origin, name, l->cp.origin_len) != 0) {
 		cli_errorf("%s: %s/log/checkpoint: the checkpoint's origin '%.*s' is not the "
 		           "name of its key '%s'",
 		           l->cmd, l->base.data, (int)l->cp.origin_len, l->cp.origin, name);
@@ -290,7 +291,7 @@ int cli_log_checkpoint(cli_log *l)
 		return CLI_OK;
 	const acc_tlog_checkpoint *old = &l->state_cp, *cur = &l->cp;
 	if (old->origin_len != cur->origin_len ||
-	    memcmp(old->origin, cur->origin, cur->origin_len)) {
+	    memcmp(old->origin, cur->origin, cur->origin_len) != 0) {
 		cli_errorf(
 		    "%s: the checkpoint's origin '%.*s' is not the origin '%.*s' recorded in "
 		    "%s",
