@@ -295,12 +295,6 @@ stop_servers() {
 	SERVER_PIDS=""
 }
 
-# cpu_seconds PID: user + system CPU seconds of a process so far.
-cpu_seconds() {
-	awk -v hz="$(getconf CLK_TCK 2>/dev/null || echo 100)" \
-		'{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-
 # wrk_run NAME URL [SCRIPT]: one wrk run into $WORK/taxii/wrk-NAME-ROUND.out;
 # sets _rps (requests/s), _p99 (ms) and _bad (non-2xx answers + socket errors).
 wrk_run() {
@@ -443,17 +437,15 @@ bench_taxii() {
 	_root=http://127.0.0.1:$_port/default/
 	_load=$(awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo '?')
 
-	# (a) ingest, timed by bench_taxii_ingest; the server's CPU time around it.
-	_cpu0=$(cpu_seconds "$_spid")
+	# (a) ingest, timed by bench_taxii_ingest, which also reads the server's
+	# CPU time over the timed part.
 	if ! ACCORD_USER=bench ACCORD_SECRET=$_secret "$_ing" --url "$_root" --collection "$_coll" \
 		--identity "$_ident" --clients "$_clients" --envelopes "$_envelopes" \
-		--seed "$BENCH_SEED" >"$_t/ingest.out" 2>"$_t/ingest.log"; then
+		--seed "$BENCH_SEED" --server-pid "$_spid" >"$_t/ingest.out" 2>"$_t/ingest.log"; then
 		cat "$_t/ingest.out" "$_t/ingest.log" >&2
 		die "taxii: bench_taxii_ingest failed (refused, lost or missing objects)"
 	fi
-	_cpu1=$(cpu_seconds "$_spid")
 	_get() { awk -v k="$1" '$1 == k { print $2 }' "$_t/ingest.out"; }
-	_scpu=$(calc 'sprintf("%.2f", b - a)' -v a="$_cpu0" -v b="$_cpu1")
 
 	printf '\n== TAXII node (accord serve --threads %s, HTTP on 127.0.0.1) ==\n' "$_threads"
 	echo "load average (1 min) at the start: $_load"
@@ -465,9 +457,8 @@ bench_taxii() {
 	goal_row "objects/s ($(_get seconds) s, wall clock)" "$(_get objects_per_sec)" ">=" 50000 objects/s
 	printf '%-44s %14s\n' "POST latency ms, p50 / p99 / max" \
 		"$(_get post_ms_p50) / $(_get post_ms_p99) / $(_get post_ms_max)"
-	printf '%-44s %14s\n' "server CPU seconds (user + system)" "$_scpu"
-	printf '%-44s %14s\n' "objects per server CPU second" \
-		"$(calc 'c > 0 ? sprintf("%.0f", n / c) : "n/a"' -v n="$(_get status_success)" -v c="$_scpu")"
+	printf '%-44s %14s\n' "server CPU seconds (user + system)" "$(_get server_cpu_seconds)"
+	printf '%-44s %14s\n' "objects per server CPU second" "$(_get objects_per_server_cpu_sec)"
 
 	# (b) read: the first page of 100 objects, from accord and as a static
 	# file from nginx. Rounds alternate nginx and accord, so both see the

@@ -7,6 +7,7 @@
  *   bench_taxii_ingest --url API_ROOT_URL --collection ID --identity IDENTITY
  *                      [--clients N] [--envelopes M] [--batch K] [--seed S]
  *                      [--no-follow] [--no-verify] [--timeout SECONDS]
+ *                      [--server-pid PID]
  *
  * Credentials come from ACCORD_USER and ACCORD_SECRET (as for `accord push`)
  * and are sent as HTTP Basic. IDENTITY is that member's STIX identity: every
@@ -31,6 +32,10 @@
  * Afterwards (not timed) the collection's manifest is paged to its end and
  * every posted id must be in it (--no-verify skips this).
  *
+ * With --server-pid, the server's CPU time (user + system, from
+ * /proc/PID/stat) over exactly the timed part is printed too, and objects per
+ * server CPU second: on a shared machine a steadier figure than wall clock.
+ *
  * Output: one "key value" pair a line, as the other benches. Exit status 0
  * when every object was stored and verified, 1 when any request failed, any
  * object was refused or is missing, 2 on usage errors.
@@ -42,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -73,6 +79,7 @@ typedef struct options {
 	int follow;
 	int verify;
 	long timeout;
+	long server_pid;
 } options;
 
 /* A growing byte buffer (bodies and answers). */
@@ -139,6 +146,28 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds (user + system) of process pid so far, -1 if unknown. */
+static double process_cpu(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name, which is in parentheses: state is
+	 * field 3, utime and stime fields 14 and 15. */
+	const char *p = strrchr(buf, ')');
+	unsigned long long ut, st;
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	                 &st) != 2)
+		return -1;
+	long hz = sysconf(_SC_CLK_TCK);
+	return (double)(ut + st) / (double)(hz > 0 ? hz : 100);
 }
 
 /* ---- deterministic generator --------------------------------------------------------- */
@@ -265,6 +294,7 @@ typedef struct run {
 	char *objects_url;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	unsigned ready; /* clients warmed up */
 	int go;
 } run;
 
@@ -433,6 +463,8 @@ static void *client_main(void *arg)
 		note_error(c, "warm-up GET %s: HTTP %ld", c->o->url, code);
 	}
 	pthread_mutex_lock(&R.mu);
+	R.ready++;
+	pthread_cond_broadcast(&R.cv);
 	while (!R.go)
 		pthread_cond_wait(&R.cv, &R.mu);
 	pthread_mutex_unlock(&R.mu);
@@ -516,7 +548,7 @@ static void usage(void)
 	fprintf(stderr,
 	        "usage: bench_taxii_ingest --url API_ROOT_URL --collection ID --identity IDENTITY\n"
 	        "         [--clients N] [--envelopes M] [--batch K] [--seed S] [--no-follow]\n"
-	        "         [--no-verify] [--timeout SECONDS]\n"
+	        "         [--no-verify] [--timeout SECONDS] [--server-pid PID]\n"
 	        "credentials: ACCORD_USER and ACCORD_SECRET\n");
 	exit(2);
 }
@@ -554,6 +586,8 @@ int main(int argc, char **argv)
 			o.seed = parse_num(v, 0, (unsigned long)-1);
 		else if (strcmp(a, "--timeout") == 0)
 			o.timeout = (long)parse_num(v, 1, 86400);
+		else if (strcmp(a, "--server-pid") == 0)
+			o.server_pid = (long)parse_num(v, 1, 1ul << 30);
 		else
 			usage();
 	}
@@ -607,13 +641,17 @@ int main(int argc, char **argv)
 			die("cannot start a client thread");
 	}
 	pthread_mutex_lock(&R.mu);
+	while (R.ready < o.clients)
+		pthread_cond_wait(&R.cv, &R.mu);
 	R.go = 1;
+	double cpu0 = o.server_pid ? process_cpu(o.server_pid) : -1;
 	double t0 = now();
 	pthread_cond_broadcast(&R.cv);
 	pthread_mutex_unlock(&R.mu);
 	for (unsigned c = 0; c < o.clients; c++)
 		pthread_join(th[c], NULL);
 	double secs = now() - t0;
+	double cpu1 = o.server_pid ? process_cpu(o.server_pid) : -1;
 
 	unsigned long long success = 0, failure = 0, pending = 0, posted = 0, errors = 0;
 	double *lat = calloc(o.envelopes, sizeof(double));
@@ -646,6 +684,11 @@ int main(int argc, char **argv)
 	printf("post_ms_p50 %.1f\n", nlat ? lat[nlat / 2] * 1e3 : 0.0);
 	printf("post_ms_p99 %.1f\n", nlat ? lat[(nlat * 99) / 100] * 1e3 : 0.0);
 	printf("post_ms_max %.1f\n", nlat ? lat[nlat - 1] * 1e3 : 0.0);
+	if (cpu0 >= 0 && cpu1 >= cpu0) {
+		printf("server_cpu_seconds %.2f\n", cpu1 - cpu0);
+		printf("objects_per_server_cpu_sec %.0f\n",
+		       cpu1 > cpu0 ? (double)success / (cpu1 - cpu0) : 0.0);
+	}
 	printf("http_errors %llu\n", errors);
 	printf("status_success %llu\n", success);
 	printf("status_failure %llu\n", failure);
