@@ -53,6 +53,7 @@
 #include <jansson.h>
 
 #define ID_LEN 48 /* "indicator--" + 36 + NUL */
+#define TS_LEN 80 /* a timestamp, with room for any int fields */
 
 static const char *const TLP[] = {
     "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487", /* CLEAR */
@@ -209,12 +210,12 @@ static void make_id(uint64_t index, char out[ID_LEN])
 }
 
 /* created/modified: 2026-01-01 plus index milliseconds. */
-static void make_time(uint64_t index, char out[32])
+static void make_time(uint64_t index, char out[TS_LEN])
 {
 	time_t t = (time_t)(1767225600 + index / 1000);
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
+	snprintf(out, TS_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
 	         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 	         (unsigned)(index % 1000));
 }
@@ -250,7 +251,7 @@ static void make_envelope(const options *o, unsigned e, sbuf *b, char (*ids)[ID_
 	sb_printf(b, "{\"objects\":[");
 	for (unsigned k = 0; k < o->batch; k++) {
 		uint64_t i = (uint64_t)e * o->batch + k, r = rnd();
-		char ts[32], pattern[160];
+		char ts[TS_LEN], pattern[160];
 		make_id(i, ids[k]);
 		make_time(i, ts);
 		make_pattern(r, pattern, sizeof(pattern));
