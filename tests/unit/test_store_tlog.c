@@ -200,7 +200,7 @@ static uint64_t tree_size(acc_store *s)
 struct leaves {
 	size_t n;
 	uint64_t index[64];
-	char entry[64][400];
+	char entry[64][2400];
 	char action[64][16];
 };
 
@@ -355,9 +355,9 @@ static void test_transactions(void **state)
 	check_tree(f, f->s);
 }
 
-/* A leaf that cannot be appended (an injected failure) fails the put: the
- * object is not stored; inside a transaction the whole transaction is lost
- * (the commit fails), never an object without its leaf. */
+/* The log's rows that cannot be written (an injected failure) fail the
+ * commit: nothing is kept, never an object without its leaf; the handle
+ * goes on afterwards. */
 static void test_append_failure(void **state)
 {
 	struct fx *f = *state;
@@ -366,7 +366,7 @@ static void test_append_failure(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "CREATE TRIGGER fail_leaf BEFORE INSERT ON tlog_leaves"
+	                              "CREATE TRIGGER fail_leaf BEFORE INSERT ON tlog_bundles"
 	                              " WHEN (SELECT value FROM settings WHERE key = 'x.fail') = '1'"
 	                              " BEGIN SELECT RAISE(ABORT, 'injected'); END;",
 	                              NULL, NULL, NULL),
@@ -379,8 +379,8 @@ static void test_append_failure(void **state)
 	assert_int_not_equal(acc_store_object_put(f->s, &o, NULL, NULL, &err), ACC_OK);
 	assert_non_null(strstr(err.msg, "injected"));
 	assert_int_equal(count_objects(f->s), 1);
-	/* in a transaction with an earlier, good put: the failure is switched
-	 * on inside the same transaction */
+	assert_int_equal(tree_size(f->s), 1);
+	/* in a transaction: the puts succeed, the commit fails, nothing stays */
 	assert_int_equal(acc_store_setting_set(f->s, "x.fail", "0", &err), ACC_OK);
 	assert_int_equal(acc_store_begin(f->s, &err), ACC_OK);
 	acc_store_object g = make_obj("indicator--00000000-0000-4000-8000-000000000003",
@@ -389,7 +389,7 @@ static void test_append_failure(void **state)
 	assert_int_equal(acc_store_setting_set(f->s, "x.fail", "1", &err), ACC_OK);
 	acc_store_object h = make_obj("indicator--00000000-0000-4000-8000-000000000004",
 	                              "{\"a\":4}", "alice");
-	assert_int_not_equal(acc_store_object_put(f->s, &h, NULL, NULL, &err), ACC_OK);
+	assert_int_equal(acc_store_object_put(f->s, &h, NULL, NULL, &err), ACC_OK);
 	assert_int_not_equal(acc_store_commit(f->s, &err), ACC_OK);
 	assert_int_equal(count_objects(f->s), 1);
 	assert_int_equal(tree_size(f->s), 1);
@@ -798,8 +798,9 @@ static void test_migration(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "DROP TABLE tlog_state; DROP TABLE tlog_leaves;"
-	                              " DROP TABLE tlog_nodes; DROP TABLE tlog_checkpoints;"
+	                              "DROP TABLE tlog_state; DROP TABLE tlog_bundles;"
+	                              " DROP TABLE tlog_tiles; DROP TABLE tlog_runs;"
+	                              " DROP TABLE tlog_run_chunks; DROP TABLE tlog_checkpoints;"
 	                              " DROP TABLE member_keys; DROP TABLE artifacts;"
 	                              " ALTER TABLE collections DROP COLUMN require_signed;"
 	                              " UPDATE settings SET value = '1'"
@@ -813,11 +814,211 @@ static void test_migration(void **state)
 	assert_memory_equal(root.b, root2.b, 32);
 	char *v = NULL;
 	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "2");
+	assert_string_equal(v, "3");
 	acc_free(v);
 	/* and it goes on appending */
 	put_obj(f, "indicator--00000000-0000-4000-8000-000000000099", "{\"z\":1}", "alice");
 	assert_int_equal(tree_size(f->s), 13);
+}
+
+/* Append a generic leaf through acc_store_tlog_append: collection and
+ * member of `pad` bytes (big entries), object hash from i, expected too. */
+static void append_leaf(struct fx *f, uint64_t i, size_t pad, const uint8_t *obj)
+{
+	char coll[1100], mem[1100];
+	size_t n = pad < 1000 ? pad : 1000;
+	memset(coll, 'c', n);
+	memset(mem, 'm', n);
+	snprintf(coll + n, sizeof(coll) - n, "%llu", (unsigned long long)i);
+	snprintf(mem + n, sizeof(mem) - n, "%llu", (unsigned long long)(i * 7));
+	acc_tlog_entry e = {.collection = coll,
+	                    .member = mem,
+	                    .date_added = "2026-11-29T10:00:00.000001Z",
+	                    .action = i % 3 ? "add" : "artifact"};
+	if (obj)
+		memcpy(e.object_sha256, obj, 32);
+	else
+		for (int k = 0; k < 32; k++)
+			e.object_sha256[k] = (uint8_t)((i * 2654435761u) >> (k % 29));
+	acc_store_leaf l;
+	acc_error err;
+	assert_int_equal(acc_store_tlog_append(f->s, &e, &l, &err), ACC_OK);
+	acc_tlog_hash h;
+	assert_int_equal(acc_tlog_entry_leaf_hash(&e, &h, &err), ACC_OK);
+	assert_memory_equal(h.b, l.leaf_hash.b, 32);
+	assert_int_equal(acc_tlog_memtree_append(f->want, &h, &err), ACC_OK);
+	assert_int_equal(l.index + 1, acc_tlog_memtree_size(f->want));
+}
+
+/* A log past several lookup runs: merged runs, a run of its own, the tail;
+ * lookups by leaf hash and by object hash in each; one big transaction
+ * whose pending entries are written out between calls (spill). */
+static void test_big_log(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	/* a run per commit, merged eight at a time; a cap of 20,000 leaves so
+	 * that some runs become final in 13,500 */
+	assert_int_equal(acc__sqlite_tlog_run_cap(f->s, 20000), ACC_OK);
+	uint8_t twice[32];
+	memset(twice, 0x5a, 32);
+	/* 9,000 leaves in transactions of 1,000; leaf 10 and leaf 8,990 name
+	 * the same object hash (a run and the tail) */
+	uint64_t n = 0;
+	for (int t = 0; t < 9; t++) {
+		assert_int_equal(acc_store_begin(f->s, &err), ACC_OK);
+		for (int k = 0; k < 1000; k++, n++)
+			append_leaf(f, n, 8, n == 10 || n == 8990 ? twice : NULL);
+		assert_int_equal(acc_store_commit(f->s, &err), ACC_OK);
+	}
+	/* one transaction of ~10 MB of entries: spilled between calls */
+	assert_int_equal(acc_store_begin(f->s, &err), ACC_OK);
+	for (int k = 0; k < 4500; k++, n++)
+		append_leaf(f, n, 1000, NULL);
+	uint64_t inside = 0;
+	assert_int_equal(acc_store_tlog_state(f->s, &inside, NULL, &err), ACC_OK);
+	assert_int_equal(inside, n);
+	assert_int_equal(acc_store_commit(f->s, &err), ACC_OK);
+	/* the rows give the tree */
+	uint64_t size = 0;
+	acc_tlog_hash root, want;
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root, &err), ACC_OK);
+	assert_int_equal(size, n);
+	acc_tlog_memtree_root(f->want, &want);
+	assert_memory_equal(root.b, want.b, 32);
+	/* sampled leaves: proof, lookup by leaf hash, lookup by object hash */
+	uint64_t samples[] = {0, 1, 10, 4095, 4096, 8191, 8192, 8999, 9000, 12287, 12288, n - 1};
+	struct leaves *g = calloc(1, sizeof(*g));
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		uint64_t x = samples[i], found = 0;
+		acc_tlog_hash leaf, proof[ACC_TLOG_PROOF_MAX];
+		size_t pn = 0;
+		assert_int_equal(acc_tlog_memtree_read(f->want, 0, x, &leaf, &err), ACC_OK);
+		assert_int_equal(acc_store_tlog_find(f->s, &leaf, UINT64_MAX, &found, &err), ACC_OK);
+		assert_int_equal(found, x);
+		assert_int_equal(acc_store_tlog_find(f->s, &leaf, x, &found, &err), ACC_ENOTFOUND);
+		assert_int_equal(
+		    acc_tlog_prove_inclusion(x, size, acc_store_tlog_read, f->s, proof, &pn, &err),
+		    ACC_OK);
+		assert_int_equal(acc_tlog_verify_inclusion(x, size, &leaf, proof, pn, &root, &err),
+		                 ACC_OK);
+		memset(g, 0, sizeof(*g));
+		assert_int_equal(acc_store_tlog_leaves(f->s, x, 1, leaves_cb, g, &err), ACC_OK);
+		assert_int_equal(g->n, 1);
+		uint8_t obj[32];
+		assert_int_equal(sodium_hex2bin(obj, 32, strstr(g->entry[0], "\"object_sha256\":\"") + 17,
+		                                64, NULL, NULL, NULL),
+		                 0);
+		memset(g, 0, sizeof(*g));
+		assert_int_equal(acc_store_tlog_by_object(f->s, obj, 10, leaves_cb, g, &err), ACC_OK);
+		if (x == 10) {
+			assert_int_equal(g->n, 2);
+			assert_int_equal(g->index[0], 10);
+			assert_int_equal(g->index[1], 8990);
+		} else {
+			assert_true(g->n >= 1);
+			int seen = 0;
+			for (size_t k = 0; k < g->n && k < 64; k++)
+				seen |= g->index[k] == x;
+			assert_true(seen);
+		}
+	}
+	/* a range across bundles and the spilled part */
+	memset(g, 0, sizeof(*g));
+	assert_int_equal(acc_store_tlog_leaves(f->s, 8990, 20, leaves_cb, g, &err), ACC_OK);
+	assert_int_equal(g->n, 20);
+	assert_int_equal(g->index[19], 9009);
+	/* unknown hashes */
+	acc_tlog_hash none;
+	memset(&none, 0xee, sizeof(none));
+	uint64_t idx;
+	assert_int_equal(acc_store_tlog_find(f->s, &none, UINT64_MAX, &idx, &err), ACC_ENOTFOUND);
+	memset(g, 0, sizeof(*g));
+	assert_int_equal(acc_store_tlog_by_object(f->s, none.b, 10, leaves_cb, g, &err), ACC_OK);
+	assert_int_equal(g->n, 0);
+	/* consistency across the runs */
+	acc_tlog_hash r1, proof[ACC_TLOG_PROOF_MAX];
+	size_t pn = 0;
+	assert_int_equal(acc_tlog_root_at(4097, acc_store_tlog_read, f->s, &r1, &err), ACC_OK);
+	assert_int_equal(acc_tlog_prove_consistency(4097, size, acc_store_tlog_read, f->s, proof, &pn,
+	                                            &err),
+	                 ACC_OK);
+	assert_int_equal(acc_tlog_verify_consistency(4097, size, &r1, &root, proof, pn, &err), ACC_OK);
+	/* a second handle rebuilds the frontier from the rows */
+	acc_store *s2 = NULL;
+	assert_int_equal(acc_store_open_sqlite(f->path, &s2, &err), ACC_OK);
+	acc_store *keep = f->s;
+	f->s = s2;
+	append_leaf(f, n++, 8, NULL);
+	f->s = keep;
+	acc_store_close(s2);
+	append_leaf(f, n++, 8, NULL);
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root, &err), ACC_OK);
+	acc_tlog_memtree_root(f->want, &want);
+	assert_memory_equal(root.b, want.b, 32);
+	assert_int_equal(acc_store_check(f->s, &err), ACC_OK);
+	free(g);
+}
+
+/* A schema-2 database (a row per leaf in tlog_leaves) is converted to
+ * bundles, tiles and runs when opened, with the same root. */
+static void test_convert_v2(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	for (uint64_t i = 0; i < 300; i++)
+		append_leaf(f, i, 8, NULL);
+	struct leaves *g = calloc(1, sizeof(*g));
+	uint64_t size = 0;
+	acc_tlog_hash root, root2;
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root, &err), ACC_OK);
+	/* the entries, to write them back in schema 2's table */
+	char **entries = calloc(300, sizeof(*entries));
+	for (uint64_t i = 0; i < 300; i += 50) {
+		memset(g, 0, sizeof(*g));
+		assert_int_equal(acc_store_tlog_leaves(f->s, i, 50, leaves_cb, g, &err), ACC_OK);
+		assert_int_equal(g->n, 50);
+		for (size_t k = 0; k < 50; k++)
+			entries[i + k] = strdup(g->entry[k]);
+	}
+	acc_store_close(f->s);
+	f->s = NULL;
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "CREATE TABLE tlog_leaves(idx INTEGER PRIMARY KEY, leaf_hash BLOB"
+	                              " NOT NULL, hkey INTEGER NOT NULL, okey INTEGER NOT NULL, action"
+	                              " TEXT NOT NULL, entry BLOB NOT NULL);"
+	                              "CREATE TABLE tlog_nodes(level INTEGER NOT NULL, idx INTEGER"
+	                              " NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))"
+	                              " WITHOUT ROWID;"
+	                              "DROP TABLE tlog_bundles; DROP TABLE tlog_tiles;"
+	                              "DROP TABLE tlog_runs; DROP TABLE tlog_run_chunks;"
+	                              "UPDATE settings SET value = '2' WHERE key = 'schema_version';",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "INSERT INTO tlog_leaves VALUES (?1, x'00', 0, 0, 'add', ?2)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	for (int i = 0; i < 300; i++) {
+		sqlite3_bind_int(st, 1, i);
+		sqlite3_bind_blob(st, 2, entries[i], (int)strlen(entries[i]), SQLITE_STATIC);
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(acc_store_open_sqlite(f->path, &f->s, &err), ACC_OK);
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root2, &err), ACC_OK);
+	assert_int_equal(size, 300);
+	assert_memory_equal(root.b, root2.b, 32);
+	check_tree(f, f->s);
+	for (int i = 0; i < 300; i++)
+		free(entries[i]);
+	free(entries);
+	free(g);
 }
 
 /* Allocation failures in the log's paths leak nothing and leave the store
@@ -886,6 +1087,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_checkpoints, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_artifacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_big_log, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_convert_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,7 +67,7 @@
 
 /* ---- schema -------------------------------------------------------------- */
 
-#define SCHEMA_LATEST 2
+#define SCHEMA_LATEST 3
 
 /* Migration n (1-based) takes schema n-1 to n. Append only. */
 static const char *const migrations[SCHEMA_LATEST] = {
@@ -160,7 +160,9 @@ static const char *const migrations[SCHEMA_LATEST] = {
     /* 2: the transparency log (docs/internals/tlog.md section 6), member
      * keys, artifact statements, signed-only collections. Leaves of the
      * rows a version-1 database already holds are appended by
-     * backfill_v2() in the same transaction. */
+     * backfill_v2() in the same transaction (into schema 3's tables:
+     * migrations run first, then the data steps). tlog_leaves and
+     * tlog_nodes are schema 2's layout, replaced by schema 3. */
     "ALTER TABLE collections ADD COLUMN require_signed INTEGER NOT NULL DEFAULT 0;"
 
     "CREATE TABLE tlog_state("
@@ -217,7 +219,39 @@ static const char *const migrations[SCHEMA_LATEST] = {
     " member TEXT NOT NULL,"
     " envelope BLOB NOT NULL);"
     "CREATE INDEX artifacts_sha256 ON artifacts(sha256);",
+
+    /* 3: the log's rows without a row per leaf (docs/internals/tlog.md
+     * section 6): entry bundles, hash tiles, lookup runs. The rows of
+     * tlog_leaves and tlog_nodes are moved by convert_v3() in the same
+     * transaction, which then drops those tables. */
+    "CREATE TABLE tlog_bundles("
+    " b INTEGER PRIMARY KEY,"
+    " data BLOB NOT NULL);"
+    "CREATE TABLE tlog_tiles("
+    " id INTEGER PRIMARY KEY," /* level << 56 | tile */
+    " data BLOB NOT NULL);"
+    "CREATE TABLE tlog_runs("
+    " id INTEGER PRIMARY KEY,"
+    " level INTEGER NOT NULL,"
+    " n INTEGER NOT NULL);" /* leaves */
+    "CREATE TABLE tlog_run_chunks("
+    " id INTEGER PRIMARY KEY,"
+    " run INTEGER NOT NULL,"
+    " first BLOB NOT NULL,"
+    " data BLOB NOT NULL);"
+    "CREATE INDEX tlog_run_chunks_run ON tlog_run_chunks(run, first);",
 };
+
+/* The log's row layout (section "the transparency log: storage"). */
+#define BUNDLE_W 32            /* entry records per bundle row (~2.3 KiB: 3 a page) */
+#define TILE_W 32              /* hashes per tile row (1 KiB) */
+#define RUN_CAP (1u << 20)     /* runs are not merged past this many leaves */
+#define RUN_FANOUT 8           /* runs of one level merged at a time */
+#define RUN_FINAL 99           /* the level of runs past the cap: never merged */
+#define RUN_CHUNK 220          /* records per chunk row (2.6 KiB: 3 a page) */
+#define SPILL_BYTES (8u << 20) /* pending entries written out between calls past this */
+#define REC_KEY 6              /* bytes of hash prefix in a lookup record */
+#define REC_OBJECT (1ull << 47) /* record kind: object hash (else leaf hash) */
 
 /* ---- fixed statements ---------------------------------------------------- */
 
@@ -260,13 +294,21 @@ enum {
 	S_SETTING_SET,
 	S_TLOG_STATE_GET,
 	S_TLOG_STATE_SET,
-	S_LEAF_INSERT,
-	S_NODE_INSERT,
-	S_LEAF_HASH,
-	S_NODE_GET,
-	S_LEAVES,
-	S_LEAF_FIND,
-	S_LEAF_BY_OBJECT,
+	S_BUNDLE_GET,
+	S_BUNDLE_PUT,
+	S_BUNDLES,
+	S_TILE_GET,
+	S_TILE_PUT,
+	S_RUNS,
+	S_RUNS_FULL,
+	S_RUNS_OF_LEVEL,
+	S_RUNS_FINAL,
+	S_RUN_PUT,
+	S_RUN_DROP,
+	S_CHUNK_PUT,
+	S_CHUNKS_OF,
+	S_CHUNKS_DROP,
+	S_CHUNKS_FIND,
 	S_CP_GET,
 	S_CP_PUT,
 	S_KEY_ADD,
@@ -354,17 +396,25 @@ static const char *const sql_text[S__COUNT] = {
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     [S_TLOG_STATE_GET] = "SELECT size, root FROM tlog_state WHERE id = 1",
     [S_TLOG_STATE_SET] = "UPDATE tlog_state SET size = ?1, root = ?2 WHERE id = 1",
-    [S_LEAF_INSERT] = "INSERT INTO tlog_leaves(idx, leaf_hash, hkey, okey, action, entry)"
-                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_NODE_INSERT] = "INSERT INTO tlog_nodes(level, idx, hash) VALUES (?1, ?2, ?3)",
-    [S_LEAF_HASH] = "SELECT leaf_hash FROM tlog_leaves WHERE idx = ?1",
-    [S_NODE_GET] = "SELECT hash FROM tlog_nodes WHERE level = ?1 AND idx = ?2",
-    [S_LEAVES] = "SELECT idx, leaf_hash, action, entry FROM tlog_leaves WHERE idx >= ?1"
-                 " ORDER BY idx LIMIT ?2",
-    [S_LEAF_FIND] = "SELECT idx FROM tlog_leaves INDEXED BY tlog_leaves_hash"
-                    " WHERE hkey = ?1 AND leaf_hash = ?2 AND idx < ?3 ORDER BY idx LIMIT 1",
-    [S_LEAF_BY_OBJECT] = "SELECT idx, leaf_hash, action, entry FROM tlog_leaves"
-                         " INDEXED BY tlog_leaves_object WHERE okey = ?1 ORDER BY idx",
+    [S_BUNDLE_GET] = "SELECT data FROM tlog_bundles WHERE b = ?1",
+    [S_BUNDLE_PUT] = "INSERT OR REPLACE INTO tlog_bundles(b, data) VALUES (?1, ?2)",
+    [S_BUNDLES] = "SELECT b, data FROM tlog_bundles WHERE b >= ?1 ORDER BY b",
+    [S_TILE_GET] = "SELECT data FROM tlog_tiles WHERE id = ?1",
+    [S_TILE_PUT] = "INSERT OR REPLACE INTO tlog_tiles(id, data) VALUES (?1, ?2)",
+    [S_RUNS] = "SELECT id FROM tlog_runs ORDER BY id",
+    /* the lowest level holding RUN_FANOUT runs (or more) */
+    [S_RUNS_FULL] = "SELECT level, sum(n) FROM tlog_runs WHERE level < 99 GROUP BY level"
+                    " HAVING count(*) >= ?1 ORDER BY level LIMIT 1",
+    [S_RUNS_OF_LEVEL] = "SELECT id FROM tlog_runs WHERE level = ?1 ORDER BY id",
+    [S_RUNS_FINAL] = "UPDATE tlog_runs SET level = 99 WHERE level = ?1",
+    [S_RUN_PUT] = "INSERT INTO tlog_runs(level, n) VALUES (?1, ?2)",
+    [S_RUN_DROP] = "DELETE FROM tlog_runs WHERE id = ?1",
+    [S_CHUNK_PUT] = "INSERT INTO tlog_run_chunks(run, first, data) VALUES (?1, ?2, ?3)",
+    [S_CHUNKS_OF] = "SELECT data FROM tlog_run_chunks WHERE run = ?1 ORDER BY first, id",
+    [S_CHUNKS_DROP] = "DELETE FROM tlog_run_chunks WHERE run = ?1",
+    /* the chunks that may hold records of prefix ?2, last first */
+    [S_CHUNKS_FIND] = "SELECT first, data FROM tlog_run_chunks WHERE run = ?1 AND first <= ?2"
+                      " ORDER BY first DESC, id DESC",
     [S_CP_GET] = "SELECT size, root, note FROM tlog_checkpoints ORDER BY size DESC LIMIT 1",
     [S_CP_PUT] = "INSERT INTO tlog_checkpoints(size, root, note, created) VALUES (?1, ?2, ?3, ?4)"
                  " ON CONFLICT(size) DO UPDATE SET root = excluded.root, note = excluded.note,"
@@ -379,15 +429,12 @@ static const char *const sql_text[S__COUNT] = {
                    " k.revoke_leaf, m.removed FROM member_keys AS k"
                    " JOIN members AS m ON m.mid = k.mid WHERE k.mid = ?1"
                    " AND (?2 = 0 OR (k.revoked IS NULL AND m.removed = 0)) ORDER BY k.kid",
-    [S_ART_DUP] = "SELECT a.leaf, l.leaf_hash, l.action, l.entry FROM artifacts AS a"
-                  " JOIN tlog_leaves AS l ON l.idx = a.leaf WHERE a.esha = ?1",
+    [S_ART_DUP] = "SELECT leaf FROM artifacts WHERE esha = ?1",
     [S_ART_PUT] = "INSERT INTO artifacts(leaf, esha, sha256, name, version, member, envelope)"
                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    [S_ART_FIND] = "SELECT a.leaf, a.name, a.version, a.member, a.sha256, a.envelope,"
-                   " l.leaf_hash, l.action, l.entry FROM artifacts AS a"
-                   " JOIN tlog_leaves AS l ON l.idx = a.leaf WHERE a.sha256 = ?1"
-                   " AND (?2 IS NULL OR a.name = ?2) AND (?3 IS NULL OR a.version = ?3)"
-                   " ORDER BY a.leaf LIMIT ?4",
+    [S_ART_FIND] = "SELECT leaf, name, version, member, sha256, envelope FROM artifacts"
+                   " WHERE sha256 = ?1 AND (?2 IS NULL OR name = ?2)"
+                   " AND (?3 IS NULL OR version = ?3) ORDER BY leaf LIMIT ?4",
 };
 
 /* ---- the handle ---------------------------------------------------------- */
@@ -400,6 +447,24 @@ struct dyn {
 	uint64_t hash;
 	sqlite3_stmt *st;
 	uint64_t used; /* tick of the last use: the smallest is evicted */
+};
+
+/* A prepared leaf: its entry in q->ebuf, its record in q->rbuf, its hash
+ * and object hash (the lookup keys). */
+struct leaf_in {
+	acc_tlog_hash hash;
+	uint8_t obj[32];
+};
+
+struct pkey {
+	uint8_t leaf[32], obj[32];
+};
+
+/* A subtree hash of level >= 1 waiting for its tile row. */
+struct pnode {
+	uint8_t level;
+	uint64_t index;
+	acc_tlog_hash hash;
 };
 
 struct sq {
@@ -418,23 +483,37 @@ struct sq {
 	int64_t cid_val;
 	struct timespec busy_start;
 	char media_type[64]; /* the derived media type of the row being delivered */
-	/* the transparency log: the tree's frontier. tree_loaded: it is the
-	 * current state of this write transaction; tree_cached: it (and
-	 * tree_root) is the state some commit left, to be checked against
-	 * tlog_state before reuse; tree_dirty: leaves appended, write state
-	 * and checkpoint before COMMIT. saved: the state before the current
+	/* the transparency log (section "the transparency log: storage"):
+	 * tree is the frontier. tree_loaded: it is the current state of this
+	 * write transaction; tree_cached: it (and tree_root) is the state some
+	 * commit left, checked against tlog_state before reuse; tree_dirty:
+	 * leaves appended, rows, state and checkpoint due before COMMIT. base:
+	 * leaves whose rows are written (stored); pend / pnodes: the pending entries and
+	 * subtree hashes after them. saved_*: the state before the current
 	 * call inside a transaction, restored when the call fails. */
 	acc_tlog_tree tree;
 	acc_tlog_hash tree_root;
 	int tree_loaded, tree_cached, tree_dirty;
+	uint64_t stored;
+	char *pend; /* records (no references) of the pending leaves */
+	size_t pend_len, pend_cap, npend;
+	struct pnode *pnodes;
+	size_t npnodes, cappnodes;
 	acc_tlog_tree saved;
 	int saved_valid, saved_dirty;
+	size_t saved_pend_len, saved_npend, saved_npnodes;
+	int date_cache_ok; /* "YYYY-MM-DDTHH:MM:SS." of date_cache_sec */
+	int64_t date_cache_sec;
+	char date_cache[24];
 	int tlog_off; /* acc__sqlite_tlog_off: benchmarks only */
+	uint64_t run_cap; /* RUN_CAP (tests make it small) */
+	struct pkey *pkeys; /* the lookup keys of the pending leaves */
+	size_t cappkeys;
 	acc_store_signer_fn signer;
 	void *signer_ctx;
 	acc_buf ebuf;       /* entry scratch */
-	EVP_MD_CTX *md_ctx; /* SHA-256 of objects (OpenSSL: SHA-NI where present) */
-	EVP_MD *md;
+	acc_buf rbuf;       /* record scratch (the bundle codec) */
+	EVP_MD *md; /* SHA-256 of objects (OpenSSL: SHA-NI where present) */
 };
 
 static const struct acc_store_ops sq_ops;
@@ -657,8 +736,12 @@ static acc_status clock_flush(struct sq *q, acc_error *err)
 	return r;
 }
 
-/* The log's helpers (section "the transparency log: appending"). */
+/* The log's helpers (sections "the transparency log: ..."). */
 static acc_status tlog_flush(struct sq *q, acc_error *err);
+static acc_status flush_data(struct sq *q, acc_error *err);
+static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, acc_error *err);
+static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
+                              acc_error *err);
 static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err);
 static acc_status leaf_log(struct sq *q, const char *action, const char *collection,
                            const char *member, int64_t date_us, const uint8_t sha[32],
@@ -678,6 +761,9 @@ static void forget_txn_state(struct sq *q)
 	q->tree_loaded = 0;
 	q->tree_dirty = 0;
 	q->saved_valid = 0;
+	q->pend_len = 0;
+	q->npend = 0;
+	q->npnodes = 0;
 }
 
 static void rollback_quiet(struct sq *q)
@@ -688,14 +774,20 @@ static void rollback_quiet(struct sq *q)
 	q->tree_cached = 0;
 }
 
-/* A call inside the caller's transaction failed: put the frontier back as
- * it was before the call (its leaves were rolled back with it). */
+/* A call inside the caller's transaction failed: put the frontier and the
+ * pending leaves back as they were before the call. */
 static void tree_undo(struct sq *q)
 {
 	if (q->saved_valid) {
 		q->tree = q->saved;
 		q->tree_dirty = q->saved_dirty;
+		q->pend_len = q->saved_pend_len;
+		q->npend = q->saved_npend;
+		q->npnodes = q->saved_npnodes;
 	} else {
+		q->pend_len = 0;
+		q->npend = 0;
+		q->npnodes = 0;
 		q->tree_loaded = 0;
 		q->tree_dirty = 0;
 		q->tree_cached = 0;
@@ -733,10 +825,23 @@ static acc_status wbegin(struct sq *q, acc_error *err)
 		if (sqlite3_get_autocommit(q->db))
 			return acc_error_set(err, ACC_EIO, NULL,
 			                     "the transaction was rolled back by an earlier error");
+		/* A long transaction writes its pending log rows out between
+		 * calls, so that memory stays bounded (a restore of millions of
+		 * objects in one transaction). */
+		if (q->tree_loaded && q->pend_len > SPILL_BYTES) {
+			acc_status r = flush_data(q, err);
+			if (r != ACC_OK) {
+				rollback_quiet(q);
+				return r;
+			}
+		}
 		q->saved_valid = q->tree_loaded;
 		if (q->tree_loaded) {
 			q->saved = q->tree;
 			q->saved_dirty = q->tree_dirty;
+			q->saved_pend_len = q->pend_len;
+			q->saved_npend = q->npend;
+			q->saved_npnodes = q->npnodes;
 		}
 		return ACC_OK;
 	}
@@ -863,67 +968,9 @@ static acc_status exec_sql(struct sq *q, const char *sql, acc_error *err, const 
 	return r;
 }
 
-/* Schema 1 -> 2 on a database that holds data: the log starts with a leaf
- * for every member (member-add at its creation, member-remove at its
- * removal) and every stored object version ("add", in (date_added, seq)
- * order), so that no stored row is outside the log. Deletions made before
- * the log existed are not known. No checkpoint: the node signs one when it
- * finds the latest older than the tree. */
-static acc_status backfill_v2(struct sq *q, acc_error *err)
-{
-	acc_tlog_tree_init(&q->tree);
-	q->tree_loaded = 1;
-	q->tree_dirty = 0;
-	q->tree_cached = 0;
-	sqlite3_stmt *st = NULL;
-	acc_status r = ACC_OK;
-	int rc = sqlite3_prepare_v2(q->db,
-	                            "SELECT name, identity, created, removed, removed_at FROM members"
-	                            " ORDER BY mid",
-	                            -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		r = fail(q, rc, err, "reading members for the log");
-	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *name = col_text(st, 0), *ident = col_text(st, 1);
-		int64_t created = sqlite3_column_int64(st, 2);
-		r = event_log(q, "member-add", name, "identity", ident ? ident : "", NULL, NULL,
-		              created > 0 ? created : 1, NULL, NULL, err);
-		if (r == ACC_OK && sqlite3_column_int(st, 3)) {
-			int64_t at = sqlite3_column_int64(st, 4);
-			r = event_log(q, "member-remove", name, NULL, NULL, NULL, NULL,
-			              at > 0 ? at : created > 0 ? created : 1, NULL, NULL, err);
-		}
-	}
-	if (r == ACC_OK && rc != SQLITE_DONE)
-		r = fail(q, rc, err, "reading members for the log");
-	sqlite3_finalize(st);
-	st = NULL;
-	if (r == ACC_OK) {
-		rc = sqlite3_prepare_v2(q->db,
-		                        "SELECT c.id, o.member, o.date_added, o.json FROM objects AS o"
-		                        " JOIN collections AS c ON c.cid = o.cid"
-		                        " ORDER BY o.date_added, o.seq",
-		                        -1, &st, NULL);
-		if (rc != SQLITE_OK)
-			r = fail(q, rc, err, "reading objects for the log");
-	}
-	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		uint8_t sha[32];
-		r = sha256(q, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3), sha,
-		           err);
-		if (r == ACC_OK)
-			r = leaf_log(q, "add", col_text(st, 0), col_text(st, 1),
-			             sqlite3_column_int64(st, 2), sha, NULL, err);
-	}
-	if (r == ACC_OK && rc != SQLITE_DONE)
-		r = fail(q, rc, err, "reading objects for the log");
-	sqlite3_finalize(st);
-	if (r == ACC_OK)
-		r = tlog_flush(q, err);
-	forget_txn_state(q);
-	q->tree_cached = 0;
-	return r;
-}
+/* The data steps of migrations 2 and 3 (after the log's sections). */
+static acc_status backfill_v2(struct sq *q, acc_error *err);
+static acc_status convert_v3(struct sq *q, acc_error *err);
 
 /* Create or migrate the schema, in one transaction. */
 static acc_status migrate(struct sq *q, acc_error *err)
@@ -979,11 +1026,16 @@ static acc_status migrate(struct sq *q, acc_error *err)
 		r = acc_error_set(err, ACC_EINVALID, NULL,
 		                  "database schema version %ld is newer than this accord's (%d)",
 		                  version, SCHEMA_LATEST);
-	for (long v = version; r == ACC_OK && v >= 0 && v < SCHEMA_LATEST; v++) {
+	for (long v = version; r == ACC_OK && v >= 0 && v < SCHEMA_LATEST; v++)
 		r = exec_sql(q, migrations[v], err, "migrating the schema");
-		if (r == ACC_OK && v == 1 && version == 1)
-			r = backfill_v2(q, err);
-	}
+	/* The data steps, once every table exists. */
+	if (r == ACC_OK && version == 1)
+		r = backfill_v2(q, err);
+	if (r == ACC_OK && version == 2)
+		r = convert_v3(q, err);
+	if (r == ACC_OK && version < 3)
+		r = exec_sql(q, "DROP TABLE tlog_leaves; DROP TABLE tlog_nodes;", err,
+		             "migrating the schema");
 	if (r == ACC_OK && version != SCHEMA_LATEST) {
 		char sql[128];
 		snprintf(sql, sizeof(sql),
@@ -1009,9 +1061,12 @@ static void sq_close(acc_store *s)
 		acc_free(q->dyn[i].sql);
 	}
 	sqlite3_close(q->db); /* rolls back an open transaction */
-	EVP_MD_CTX_free(q->md_ctx);
 	EVP_MD_free(q->md);
 	acc_buf_free(&q->ebuf);
+	acc_buf_free(&q->rbuf);
+	acc_free(q->pend);
+	acc_free(q->pnodes);
+	acc_free(q->pkeys);
 	acc__store_fini(&q->base);
 	acc_free(q);
 }
@@ -1029,11 +1084,12 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store");
 	acc__store_init(&q->base, &sq_ops);
 	acc_buf_init(&q->ebuf, 0);
+	acc_buf_init(&q->rbuf, 0);
 	acc_tlog_tree_init(&q->tree);
+	q->run_cap = RUN_CAP;
 	q->md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	q->md_ctx = EVP_MD_CTX_new();
 	acc_status r = ACC_OK;
-	if (!q->md || !q->md_ctx) {
+	if (!q->md) {
 		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store (SHA-256)");
 		goto out;
 	}
@@ -1187,53 +1243,439 @@ static const char *fold_identity(struct sq *q, const char *s, int *ok)
 	return d;
 }
 
-/* ---- the transparency log: appending ------------------------------------- */
+/* ---- the transparency log: storage ---------------------------------------
+ * docs/internals/tlog.md section 6 has the layout and the reasons. In short:
+ * a leaf costs the node's ingest almost nothing in the database. Its entry
+ * goes into a bundle row (BUNDLE_W compact records: the entry's fields and
+ * its leaf hash, see "the bundle codec"), the hashes of the subtrees it
+ * completes (level >= 2) into tile rows (TILE_W consecutive hashes of one
+ * level; level 1 is hashed from two leaf hashes when read), both
+ * kept in memory until the transaction commits and then written as a few
+ * whole rows; lookups by leaf hash and by object hash go through sorted
+ * runs of (6-byte prefix, kind | index) records: every commit (and every
+ * spill) writes one run of its leaves, from keys kept in memory, and runs
+ * are merged RUN_FANOUT at a time, level by level, up to RUN_CAP leaves.
+ * No index row per leaf: each would dirty a random page per insert.
+ *
+ * In a write transaction, q->stored leaves are in the database (rows of
+ * earlier commits, and of this transaction's spills); the pending entries
+ * (q->pend, npend of them, leaves stored, stored + 1, ...) and the pending
+ * nodes (q->pnodes) follow. Reads inside the transaction see them; other
+ * handles see committed rows only. */
 
-static int64_t hash_key(const uint8_t *h)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | h[i];
-	return (int64_t)v;
-}
 
-/* SHA-256 with the handle's OpenSSL context (SHA-NI where the CPU has it;
+/* SHA-256 with the digest the handle fetched (SHA-NI where the CPU has it;
  * an object is hashed once per put). */
 static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err)
 {
 	unsigned int len = 0;
-	if (!q->md_ctx || !q->md || EVP_DigestInit_ex(q->md_ctx, q->md, NULL) != 1 ||
-	    EVP_DigestUpdate(q->md_ctx, p, n) != 1 || EVP_DigestFinal_ex(q->md_ctx, out, &len) != 1 ||
-	    len != 32)
+	if (!q->md || EVP_Digest(p, n, out, &len, q->md, NULL) != 1 || len != 32)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "SHA-256 failed (out of memory?)");
 	return ACC_OK;
 }
 
-/* Read a stored hash: level 0 from tlog_leaves, others from tlog_nodes. */
+static int64_t tile_id(unsigned level, uint64_t tile)
+{
+	return (int64_t)((uint64_t)level << 56 | tile);
+}
+
+/* The action of an entry: a static string of acc_tlog_actions, or NULL. */
+static const char *entry_action(const char *e, size_t len)
+{
+	static const char pre[] = "{\"action\":\"";
+	if (len < sizeof(pre) || memcmp(e, pre, sizeof(pre) - 1) != 0)
+		return NULL;
+	const char *a = e + sizeof(pre) - 1, *end = memchr(a, '"', len - (sizeof(pre) - 1));
+	if (!end)
+		return NULL;
+	for (size_t i = 0; acc_tlog_actions[i]; i++)
+		if (strlen(acc_tlog_actions[i]) == (size_t)(end - a) &&
+		    memcmp(acc_tlog_actions[i], a, (size_t)(end - a)) == 0)
+			return acc_tlog_actions[i];
+	return NULL;
+}
+
+/* The object hash an entry names (the hex before its final "\"}"). */
+static int entry_object(const char *e, size_t len, uint8_t out[32])
+{
+	if (len < 66)
+		return 0;
+	const char *h = e + len - 66;
+	for (int i = 0; i < 64; i++) {
+		char c = h[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (v < 0)
+			return 0;
+		if (i % 2)
+			out[i / 2] = (uint8_t)(out[i / 2] | v);
+		else
+			out[i / 2] = (uint8_t)(v << 4);
+	}
+	return 1;
+}
+
+/* ---- entry records: the bundle codec ------------------------------------------
+ * A bundle row holds BUNDLE_W records, each the fields of one entry:
+ *
+ *   header   1 byte: bits 0-2 the action (index in acc_tlog_actions),
+ *            bit 3 collection as the previous record's, bit 4 member as the
+ *            previous record's, bit 5 date given in microseconds
+ *   [collection]  varint length, bytes           (unless bit 3)
+ *   date     bit 5: zigzag varint, microseconds minus the previous record's
+ *            (0 for the first record of a row); else varint length, text
+ *   [member]      varint length, bytes           (unless bit 4)
+ *   object_sha256 32 bytes
+ *
+ * A record is about 40 bytes where its canonical entry has about 220: the
+ * entry bytes are regenerated by acc_tlog_entry_canonical, which is a
+ * function of the fields, so the leaf hash does not change. Dates are
+ * stored as microseconds only when formatting them back gives the same
+ * text (always, for the store's own dates); others are kept as text. The
+ * pending records of a transaction carry no references (bits 3 and 4
+ * clear, absolute date) and are re-encoded into their row at flush. */
+
+#define REC_ACTION 0x07u
+#define REC_SAME_COLL 0x08u
+#define REC_SAME_MEMBER 0x10u
+#define REC_DATE_US 0x20u
+
+struct erec {
+	unsigned action;
+	size_t coll_len, member_len, date_len;
+	int date_us; /* date is us (and date[] holds its text once formatted) */
+	int64_t us;
+	uint8_t sha[32];
+	char coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char date[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+};
+
+static void put_varint(acc_buf *b, uint64_t v)
+{
+	uint8_t t[10];
+	size_t n = 0;
+	do {
+		t[n] = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			t[n] |= 0x80;
+		n++;
+	} while (v);
+	acc_buf_append(b, t, n);
+}
+
+/* 0 when malformed or past end. */
+static int get_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	uint64_t x = 0;
+	for (int shift = 0; *p < end && shift < 64; shift += 7) {
+		uint8_t c = *(*p)++;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = x;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+/* Encode r after prev (NULL: none) into out. */
+static void rec_encode(acc_buf *out, const struct erec *r, const struct erec *prev)
+{
+	unsigned h = r->action & REC_ACTION;
+	int same_coll = prev && prev->coll_len == r->coll_len &&
+	                memcmp(prev->coll, r->coll, r->coll_len) == 0;
+	int same_member = prev && prev->member_len == r->member_len &&
+	                  memcmp(prev->member, r->member, r->member_len) == 0;
+	if (same_coll)
+		h |= REC_SAME_COLL;
+	if (same_member)
+		h |= REC_SAME_MEMBER;
+	if (r->date_us)
+		h |= REC_DATE_US;
+	acc_buf_putc(out, (char)h);
+	if (!same_coll) {
+		put_varint(out, r->coll_len);
+		acc_buf_append(out, r->coll, r->coll_len);
+	}
+	if (r->date_us) {
+		put_varint(out, zigzag(r->us - (prev && prev->date_us ? prev->us : 0)));
+	} else {
+		put_varint(out, r->date_len);
+		acc_buf_append(out, r->date, r->date_len);
+	}
+	if (!same_member) {
+		put_varint(out, r->member_len);
+		acc_buf_append(out, r->member, r->member_len);
+	}
+	acc_buf_append(out, r->sha, 32);
+}
+
+static int get_field(const uint8_t **p, const uint8_t *end, char *out, size_t *len)
+{
+	uint64_t n;
+	if (!get_varint(p, end, &n) || n > ACC_LIMIT_TLOG_ENTRY_FIELD || (uint64_t)(end - *p) < n)
+		return 0;
+	memcpy(out, *p, (size_t)n);
+	out[n] = '\0';
+	*len = (size_t)n;
+	*p += n;
+	return 1;
+}
+
+/* Decode the record at *p (advanced) after prev (NULL: none) into r. */
+static int rec_decode(const uint8_t **p, const uint8_t *end, const struct erec *prev,
+                      struct erec *r)
+{
+	if (*p >= end)
+		return 0;
+	unsigned h = *(*p)++;
+	r->action = h & REC_ACTION;
+	for (unsigned i = 0; i <= r->action; i++)
+		if (!acc_tlog_actions[i])
+			return 0;
+	if (h & ~0x3fu)
+		return 0;
+	if (h & REC_SAME_COLL) {
+		if (!prev)
+			return 0;
+		memcpy(r->coll, prev->coll, prev->coll_len + 1);
+		r->coll_len = prev->coll_len;
+	} else if (!get_field(p, end, r->coll, &r->coll_len)) {
+		return 0;
+	}
+	r->date_us = !!(h & REC_DATE_US);
+	if (r->date_us) {
+		uint64_t z;
+		if (!get_varint(p, end, &z))
+			return 0;
+		r->us = unzigzag(z) + (prev && prev->date_us ? prev->us : 0);
+		r->date_len = 0;
+		r->date[0] = '\0';
+	} else if (!get_field(p, end, r->date, &r->date_len)) {
+		return 0;
+	}
+	if (h & REC_SAME_MEMBER) {
+		if (!prev)
+			return 0;
+		memcpy(r->member, prev->member, prev->member_len + 1);
+		r->member_len = prev->member_len;
+	} else if (!get_field(p, end, r->member, &r->member_len)) {
+		return 0;
+	}
+	if ((size_t)(end - *p) < 32)
+		return 0;
+	memcpy(r->sha, *p, 32);
+	*p += 32;
+	return 1;
+}
+
+static void format_us(struct sq *q, int64_t us, char out[ACC_TIME_STRLEN]);
+
+/* The canonical entry of r into out (replacing its contents). */
+static acc_status rec_entry(struct sq *q, struct erec *r, acc_buf *out, acc_error *err)
+{
+	if (r->date_us && !r->date_len) {
+		format_us(q, r->us, r->date);
+		r->date_len = strlen(r->date);
+	}
+	acc_tlog_entry e = {.collection = r->coll,
+	                    .member = r->member,
+	                    .date_added = r->date,
+	                    .action = acc_tlog_actions[r->action]};
+	memcpy(e.object_sha256, r->sha, 32);
+	acc_buf_reset(out);
+	acc_status st = acc_tlog_entry_canonical(&e, out, err);
+	if (st != ACC_OK && st != ACC_ENOMEM)
+		st = acc_error_set(err, ACC_EINTERNAL, NULL, "a log record is damaged");
+	return st;
+}
+
+/* Fill r from an entry's fields; the date in microseconds when formatting
+ * them back gives the same text. */
+static int rec_from(struct sq *q, struct erec *r, const acc_tlog_entry *e)
+{
+	unsigned a = 0;
+	while (acc_tlog_actions[a] && strcmp(acc_tlog_actions[a], e->action) != 0)
+		a++;
+	size_t cl = strlen(e->collection), ml = strlen(e->member), dl = strlen(e->date_added);
+	if (!acc_tlog_actions[a] || cl > ACC_LIMIT_TLOG_ENTRY_FIELD ||
+	    ml > ACC_LIMIT_TLOG_ENTRY_FIELD || dl > ACC_LIMIT_TLOG_ENTRY_FIELD)
+		return 0;
+	r->action = a;
+	memcpy(r->coll, e->collection, cl + 1);
+	r->coll_len = cl;
+	memcpy(r->member, e->member, ml + 1);
+	r->member_len = ml;
+	memcpy(r->date, e->date_added, dl + 1);
+	r->date_len = dl;
+	r->date_us = 0;
+	acc_time t;
+	if (dl == 27 && acc_time_parse(e->date_added, dl, &t, NULL) == ACC_OK) {
+		char back[ACC_TIME_STRLEN];
+		int64_t us = acc__store_time_us(&t);
+		format_us(q, us, back);
+		if (strcmp(back, e->date_added) == 0) {
+			r->date_us = 1;
+			r->us = us;
+		}
+	}
+	memcpy(r->sha, e->object_sha256, 32);
+	return 1;
+}
+
+/* Read a bundle row into out (appending); *found 0 when absent. */
+static acc_status bundle_read(struct sq *q, uint64_t b, acc_buf *out, int *found, acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_BUNDLE_GET, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)b);
+	int rc = sqlite3_step(st);
+	*found = 0;
+	if (rc == SQLITE_ROW) {
+		*found = 1;
+		acc_buf_append(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+		if (acc_buf_status(out) != ACC_OK)
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading log entries");
+	} else if (rc != SQLITE_DONE) {
+		r = fail(q, rc, err, "reading log entries");
+	}
+	done(st);
+	return r;
+}
+
+/* The k-th record of a run of records (a row with references, or the
+ * pending ones without) into *r; uses two erecs of scratch (rs[2]). */
+static int nth_rec(const char *data, size_t len, size_t k, struct erec *rs, struct erec **r)
+{
+	const uint8_t *p = (const uint8_t *)data, *end = p + len;
+	struct erec *prev = NULL, *cur = &rs[0];
+	for (size_t i = 0;; i++) {
+		if (!rec_decode(&p, end, prev, cur))
+			return 0;
+		if (i == k) {
+			*r = cur;
+			return 1;
+		}
+		prev = cur;
+		cur = cur == &rs[0] ? &rs[1] : &rs[0];
+	}
+}
+
+/* The record of leaf `index` into *out: from the pending records inside a
+ * write transaction, else from its bundle. ACC_ENOTFOUND. */
+static acc_status rec_get(struct sq *q, uint64_t index, struct erec *out, acc_error *err)
+{
+	if (q->tree_loaded && index >= q->stored) {
+		/* pending records carry no references: decode them one by one */
+		const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
+		for (uint64_t i = q->stored; p < end && rec_decode(&p, end, NULL, out); i++)
+			if (i == index)
+				return ACC_OK;
+		return acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
+		                     (unsigned long long)index);
+	}
+	struct erec *rs = acc_malloc(2 * sizeof(*rs)), *r = NULL;
+	if (!rs)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a leaf");
+	acc_buf row;
+	acc_buf_init(&row, 0);
+	int found = 0;
+	acc_status st = bundle_read(q, index / BUNDLE_W, &row, &found, err);
+	if (st == ACC_OK) {
+		if (found && nth_rec(row.data, row.len, (size_t)(index % BUNDLE_W), rs, &r))
+			memcpy(out, r, sizeof(*out));
+		else
+			st = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
+			                   (unsigned long long)index);
+	}
+	acc_buf_free(&row);
+	acc_free(rs);
+	return st;
+}
+
+/* Entry `index` into out (replacing its contents). ACC_ENOTFOUND. */
+static acc_status entry_get(struct sq *q, uint64_t index, acc_buf *out, acc_error *err)
+{
+	acc_buf_reset(out);
+	struct erec *r = acc_malloc(sizeof(*r));
+	if (!r)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a leaf");
+	acc_status st = rec_get(q, index, r, err);
+	if (st == ACC_OK)
+		st = rec_entry(q, r, out, err);
+	acc_free(r);
+	return st;
+}
+
+/* The leaf hash of leaf `index`: of its canonical entry. */
+static acc_status leaf_hash_get(struct sq *q, uint64_t index, acc_tlog_hash *out, acc_error *err)
+{
+	struct erec *r = acc_malloc(sizeof(*r));
+	if (!r)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a leaf");
+	acc_buf e;
+	acc_buf_init(&e, 0);
+	acc_status st = rec_get(q, index, r, err);
+	if (st == ACC_OK)
+		st = rec_entry(q, r, &e, err);
+	if (st == ACC_OK)
+		acc_tlog_hash_leaf(e.data, e.len, out);
+	acc_buf_free(&e);
+	acc_free(r);
+	return st;
+}
+
+/* Read a stored hash: level 0 is in the leaf's record, level 1 is hashed
+ * from the two leaves below it (no tile: 16 bytes a leaf saved), others
+ * come from their tile (or the pending nodes inside a write transaction). */
 static acc_status node_read(struct sq *q, unsigned level, uint64_t index, acc_tlog_hash *out,
                             acc_error *err)
 {
-	if (index > (uint64_t)INT64_MAX)
+	if (index > (uint64_t)INT64_MAX || level > 63)
 		return acc_error_set(err, ACC_ENOTFOUND, NULL, "no such subtree");
+	if (level == 0)
+		return leaf_hash_get(q, index, out, err);
+	if (level == 1) {
+		if (index > (uint64_t)INT64_MAX / 2)
+			return acc_error_set(err, ACC_ENOTFOUND, NULL, "no such subtree");
+		acc_tlog_hash l, r;
+		acc_status st = leaf_hash_get(q, 2 * index, &l, err);
+		if (st == ACC_OK)
+			st = leaf_hash_get(q, 2 * index + 1, &r, err);
+		if (st == ACC_OK)
+			acc_tlog_hash_node(&l, &r, out);
+		return st;
+	}
+	if (q->tree_loaded) {
+		for (size_t i = q->npnodes; i-- > 0;)
+			if (q->pnodes[i].level == level && q->pnodes[i].index == index) {
+				*out = q->pnodes[i].hash;
+				return ACC_OK;
+			}
+	}
 	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, level ? S_NODE_GET : S_LEAF_HASH, &st, err);
+	acc_status r = prep(q, S_TILE_GET, &st, err);
 	if (r)
 		return r;
-	if (level) {
-		sqlite3_bind_int(st, 1, (int)level);
-		sqlite3_bind_int64(st, 2, (int64_t)index);
-	} else {
-		sqlite3_bind_int64(st, 1, (int64_t)index);
-	}
+	sqlite3_bind_int64(st, 1, tile_id(level, index / TILE_W));
 	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (sqlite3_column_bytes(st, 0) == ACC_TLOG_HASH_SIZE)
-			memcpy(out->b, sqlite3_column_blob(st, 0), ACC_TLOG_HASH_SIZE);
-		else
-			r = acc_error_set(err, ACC_EINTERNAL, NULL,
-			                  "log node (%u, %llu) is not a hash", level,
-			                  (unsigned long long)index);
-	} else if (rc == SQLITE_DONE) {
+	size_t off = (size_t)(index % TILE_W) * ACC_TLOG_HASH_SIZE;
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) >= off + ACC_TLOG_HASH_SIZE) {
+		memcpy(out->b, (const uint8_t *)sqlite3_column_blob(st, 0) + off, ACC_TLOG_HASH_SIZE);
+	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
 		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "log node (%u, %llu) is not complete",
 		                  level, (unsigned long long)index);
 	} else {
@@ -1249,21 +1691,27 @@ static acc_status node_read_cb(void *ctx, unsigned level, uint64_t index, acc_tl
 	return node_read(ctx, level, index, out, err);
 }
 
-/* acc_tlog_write_fn: level 0 is the leaf row itself; others are kept. */
+/* acc_tlog_write_fn: a completed subtree of level >= 2 is kept pending
+ * (levels 0 and 1 come from the leaves' records). */
 static acc_status node_write_cb(void *ctx, unsigned level, uint64_t index,
                                 const acc_tlog_hash *hash, acc_error *err)
 {
 	struct sq *q = ctx;
-	if (level == 0)
+	if (level <= 1)
 		return ACC_OK;
-	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_NODE_INSERT, &st, err);
-	if (r)
-		return r;
-	sqlite3_bind_int(st, 1, (int)level);
-	sqlite3_bind_int64(st, 2, (int64_t)index);
-	sqlite3_bind_blob(st, 3, hash->b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
-	return run(q, st, err, "storing a log node");
+	if (q->npnodes == q->cappnodes) {
+		size_t nc = q->cappnodes ? q->cappnodes * 2 : 256;
+		struct pnode *nn = acc_realloc(q->pnodes, nc * sizeof(*nn));
+		if (!nn)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
+		q->pnodes = nn;
+		q->cappnodes = nc;
+	}
+	q->pnodes[q->npnodes].level = (uint8_t)level;
+	q->pnodes[q->npnodes].index = index;
+	q->pnodes[q->npnodes].hash = *hash;
+	q->npnodes++;
+	return ACC_OK;
 }
 
 /* The stored state (size, root). */
@@ -1287,11 +1735,18 @@ static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, 
 	return r;
 }
 
+static void pending_clear(struct sq *q)
+{
+	q->pend_len = 0;
+	q->npend = 0;
+	q->npnodes = 0;
+}
+
 /* Make q->tree the log's current state, inside a write transaction (its
  * lock keeps other writers out until COMMIT). Reuses the frontier a commit
  * of this handle left when the stored (size, root) still match it;
- * otherwise rebuilds it from the node table (acc_tlog_tree_load: one read
- * per 1 bit of the size) and checks it against the stored root. */
+ * otherwise rebuilds it from the stored hashes (acc_tlog_tree_load: one
+ * read per 1 bit of the size) and checks it against the stored root. */
 static acc_status tlog_load(struct sq *q, acc_error *err)
 {
 	if (q->tree_loaded)
@@ -1301,8 +1756,10 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 	acc_status r = state_read(q, &size, &root, err);
 	if (r)
 		return r;
+	pending_clear(q);
 	if (q->tree_cached && q->tree.size == size &&
 	    memcmp(q->tree_root.b, root.b, ACC_TLOG_HASH_SIZE) == 0) {
+		q->stored = size;
 		q->tree_loaded = 1;
 		q->tree_dirty = 0;
 		return ACC_OK;
@@ -1310,7 +1767,7 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 	q->tree_cached = 0;
 	if ((r = acc_tlog_tree_load(&q->tree, size, node_read_cb, q, err)) != ACC_OK)
 		return r == ACC_ENOTFOUND ? acc_error_set(err, ACC_EINTERNAL, NULL,
-		                                          "the log's nodes do not hold a tree of "
+		                                          "the log's rows do not hold a tree of "
 		                                          "%llu leaves",
 		                                          (unsigned long long)size)
 		                          : r;
@@ -1318,23 +1775,416 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 	if (memcmp(q->tree_root.b, root.b, ACC_TLOG_HASH_SIZE) != 0) {
 		acc_tlog_tree_init(&q->tree);
 		return acc_error_set(err, ACC_EINTERNAL, NULL,
-		                     "the log's nodes do not give its stored root (size %llu)",
+		                     "the log's rows do not give its stored root (size %llu)",
 		                     (unsigned long long)size);
 	}
+	q->stored = size;
 	q->tree_loaded = 1;
 	q->tree_dirty = 0;
 	return ACC_OK;
 }
 
-/* Before COMMIT: record the new state and, with a signer, the checkpoint. */
+static int pnode_cmp(const void *a, const void *b)
+{
+	const struct pnode *x = a, *y = b;
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Write one row: bundle (which = 0) or tile (1). */
+static acc_status row_put(struct sq *q, int which, int64_t key, const void *data, size_t len,
+                          acc_error *err)
+{
+	if (len > (size_t)INT_MAX)
+		return acc_error_set(err, ACC_ELIMIT, NULL, "log row too large");
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, which ? S_TILE_PUT : S_BUNDLE_PUT, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, key);
+	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+	return run(q, st, err, "writing log rows");
+}
+
+/* Write the pending entries and nodes as rows (whole bundles and tiles,
+ * read-modify-write of the partial ones) and the lookup run of their
+ * leaves; afterwards stored = the tree size. */
+static acc_status runs_add(struct sq *q, acc_error *err);
+
+static acc_status flush_data(struct sq *q, acc_error *err)
+{
+	acc_buf row;
+	acc_buf_init(&row, 0);
+	acc_status r = ACC_OK;
+	uint64_t idx = q->stored;
+	const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
+	size_t left = q->npend;
+	struct erec *rs = left ? acc_malloc(2 * sizeof(*rs)) : NULL;
+	if (left && !rs)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
+	while (r == ACC_OK && left) {
+		uint64_t b = idx / BUNDLE_W;
+		size_t off = (size_t)(idx % BUNDLE_W), take = BUNDLE_W - off;
+		if (take > left)
+			take = left;
+		acc_buf_reset(&row);
+		struct erec *prev = NULL, *cur = &rs[0];
+		if (off) { /* the stored beginning of this row: its last record */
+			int found = 0;
+			if ((r = bundle_read(q, b, &row, &found, err)) != ACC_OK)
+				break;
+			const uint8_t *rp = (const uint8_t *)row.data, *rend = rp + row.len;
+			size_t k = 0;
+			while (found && rp < rend && rec_decode(&rp, rend, prev, cur)) {
+				prev = cur;
+				cur = cur == &rs[0] ? &rs[1] : &rs[0];
+				k++;
+			}
+			if (!found || rp != rend || k != off) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log bundle %llu is damaged",
+				                  (unsigned long long)b);
+				break;
+			}
+		}
+		for (size_t k = 0; r == ACC_OK && k < take; k++) {
+			if (!rec_decode(&p, end, NULL, cur)) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
+				break;
+			}
+			rec_encode(&row, cur, prev);
+			prev = cur;
+			cur = cur == &rs[0] ? &rs[1] : &rs[0];
+		}
+		if (r != ACC_OK)
+			break;
+		if (acc_buf_status(&row) != ACC_OK)
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
+		else
+			r = row_put(q, 0, (int64_t)b, row.data, row.len, err);
+		idx += take;
+		left -= take;
+	}
+	acc_free(rs);
+	if (r == ACC_OK && q->npnodes)
+		qsort(q->pnodes, q->npnodes, sizeof(*q->pnodes), pnode_cmp);
+	uint8_t tile[TILE_W * ACC_TLOG_HASH_SIZE];
+	for (size_t i = 0; r == ACC_OK && i < q->npnodes;) {
+		unsigned level = q->pnodes[i].level;
+		uint64_t t = q->pnodes[i].index / TILE_W;
+		size_t off = (size_t)(q->pnodes[i].index % TILE_W), n = off;
+		if (off) { /* the stored beginning of this tile */
+			sqlite3_stmt *st = NULL;
+			if ((r = prep(q, S_TILE_GET, &st, err)) != ACC_OK)
+				break;
+			sqlite3_bind_int64(st, 1, tile_id(level, t));
+			int rc = sqlite3_step(st);
+			if (rc == SQLITE_ROW &&
+			    (size_t)sqlite3_column_bytes(st, 0) == off * ACC_TLOG_HASH_SIZE)
+				memcpy(tile, sqlite3_column_blob(st, 0), off * ACC_TLOG_HASH_SIZE);
+			else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log tile (%u, %llu) is damaged",
+				                  level, (unsigned long long)t);
+			else
+				r = fail(q, rc, err, "reading a log tile");
+			done(st);
+		}
+		while (r == ACC_OK && i < q->npnodes && q->pnodes[i].level == level &&
+		       q->pnodes[i].index / TILE_W == t) {
+			if (q->pnodes[i].index % TILE_W != n) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log nodes out of order");
+				break;
+			}
+			memcpy(tile + n * ACC_TLOG_HASH_SIZE, q->pnodes[i].hash.b, ACC_TLOG_HASH_SIZE);
+			n++;
+			i++;
+		}
+		if (r == ACC_OK)
+			r = row_put(q, 1, tile_id(level, t), tile, n * ACC_TLOG_HASH_SIZE, err);
+	}
+	acc_buf_free(&row);
+	if (r == ACC_OK)
+		r = runs_add(q, err);
+	if (r == ACC_OK) {
+		q->stored = q->tree.size;
+		pending_clear(q);
+	}
+	return r;
+}
+
+/* ---- lookup runs ---------------------------------------------------------- */
+
+/* A lookup record: REC_KEY bytes of hash prefix, then kind | index in 6
+ * bytes (indexes below 2^47), both big-endian, so memcmp sorts them. */
+struct rec {
+	uint8_t b[12];
+};
+
+static int rec_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct rec));
+}
+
+/* Sort records (memcmp order) without qsort's call per comparison: the
+ * run of every commit sorts two records a leaf. Keys are loaded as two
+ * big-endian integers; a quicksort on them, insertion sort below 16. */
+struct rkey {
+	uint64_t hi; /* bytes 0-7 */
+	uint32_t lo; /* bytes 8-11 */
+};
+
+static struct rkey rkey_of(const struct rec *r)
+{
+	struct rkey k = {0, 0};
+	for (int i = 0; i < 8; i++)
+		k.hi = k.hi << 8 | r->b[i];
+	for (int i = 8; i < 12; i++)
+		k.lo = k.lo << 8 | r->b[i];
+	return k;
+}
+
+static int rkey_lt(struct rkey a, struct rkey b)
+{
+	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
+}
+
+static void rkey_sort(struct rkey *v, size_t n)
+{
+	while (n > 16) {
+		struct rkey p = v[n / 2];
+		size_t i = 0, j = n - 1;
+		for (;;) {
+			while (rkey_lt(v[i], p))
+				i++;
+			while (rkey_lt(p, v[j]))
+				j--;
+			if (i >= j)
+				break;
+			struct rkey t = v[i];
+			v[i] = v[j];
+			v[j] = t;
+			i++;
+			j--;
+		}
+		/* recurse into the smaller part, loop on the larger */
+		size_t left = j + 1;
+		if (left < n - left) {
+			rkey_sort(v, left);
+			v += left;
+			n -= left;
+		} else {
+			rkey_sort(v + left, n - left);
+			n = left;
+		}
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct rkey t = v[i];
+		size_t j = i;
+		while (j > 0 && rkey_lt(t, v[j - 1])) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = t;
+	}
+}
+
+static void recs_sort(struct rec *v, size_t n)
+{
+	if (n < 2)
+		return;
+	struct rkey *k = acc_malloc(n * sizeof(*k));
+	if (!k) { /* no memory for the keys: the slow way */
+		qsort(v, n, sizeof(*v), rec_cmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = rkey_of(&v[i]);
+	rkey_sort(k, n);
+	for (size_t i = 0; i < n; i++) {
+		for (int b = 0; b < 8; b++)
+			v[i].b[b] = (uint8_t)(k[i].hi >> (56 - 8 * b));
+		for (int b = 0; b < 4; b++)
+			v[i].b[8 + b] = (uint8_t)(k[i].lo >> (24 - 8 * b));
+	}
+	acc_free(k);
+}
+
+static void rec_make(struct rec *r, const uint8_t *hash, uint64_t v)
+{
+	memcpy(r->b, hash, REC_KEY);
+	for (int i = 0; i < 6; i++)
+		r->b[REC_KEY + i] = (uint8_t)(v >> (40 - 8 * i));
+}
+
+static uint64_t rec_val(const uint8_t *r)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 6; i++)
+		v = v << 8 | r[REC_KEY + i];
+	return v;
+}
+
+/* Write a run of sorted records at level (n: the leaves it covers). */
+static acc_status run_write(struct sq *q, int level, uint64_t n, const struct rec *v, size_t nv,
+                            acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_RUN_PUT, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int(st, 1, level);
+	sqlite3_bind_int64(st, 2, (int64_t)n);
+	if ((r = run(q, st, err, "writing a lookup run")) != ACC_OK)
+		return r;
+	int64_t id = sqlite3_last_insert_rowid(q->db);
+	for (size_t i = 0; r == ACC_OK && i < nv; i += RUN_CHUNK) {
+		size_t m = nv - i < RUN_CHUNK ? nv - i : RUN_CHUNK;
+		if ((r = prep(q, S_CHUNK_PUT, &st, err)) != ACC_OK)
+			break;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_blob(st, 2, v[i].b, REC_KEY, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, v[i].b, (int)(m * sizeof(*v)), SQLITE_STATIC);
+		r = run(q, st, err, "writing a lookup run");
+	}
+	return r;
+}
+
+/* The records of run id, appended to *v (acc_realloc'd). */
+static acc_status run_read(struct sq *q, int64_t id, struct rec **v, size_t *n, size_t *cap,
+                           acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_CHUNKS_OF, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t m = (size_t)sqlite3_column_bytes(st, 0) / sizeof(struct rec);
+		if (*n + m > *cap) {
+			size_t nc = (*n + m) * 2;
+			struct rec *nv = acc_realloc(*v, nc * sizeof(**v));
+			if (!nv) {
+				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory merging runs");
+				break;
+			}
+			*v = nv;
+			*cap = nc;
+		}
+		memcpy(*v + *n, sqlite3_column_blob(st, 0), m * sizeof(struct rec));
+		*n += m;
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading a lookup run");
+	done(st);
+	return r;
+}
+
+static acc_status run_drop(struct sq *q, int64_t id, acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_CHUNKS_DROP, &st, err);
+	if (r == ACC_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		r = run(q, st, err, "dropping a lookup run");
+	}
+	if (r == ACC_OK && (r = prep(q, S_RUN_DROP, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		r = run(q, st, err, "dropping a lookup run");
+	}
+	return r;
+}
+
+/* Merge the runs of a level once it holds RUN_FANOUT of them, into one run
+ * of the next level; runs whose merge would pass the cap are marked final
+ * instead. Levels grow by a factor of RUN_FANOUT, so each record is
+ * rewritten about log8(RUN_CAP / leaves per commit) times, and a lookup
+ * reads fewer than RUN_FANOUT runs per level plus one per RUN_CAP /
+ * RUN_FANOUT leaves. */
+static acc_status runs_merge(struct sq *q, acc_error *err)
+{
+	for (;;) {
+		sqlite3_stmt *st = NULL;
+		acc_status r = prep(q, S_RUNS_FULL, &st, err);
+		if (r)
+			return r;
+		sqlite3_bind_int(st, 1, RUN_FANOUT);
+		int rc = sqlite3_step(st), level = 0;
+		uint64_t sum = 0;
+		if (rc == SQLITE_ROW) {
+			level = sqlite3_column_int(st, 0);
+			sum = (uint64_t)sqlite3_column_int64(st, 1);
+		} else if (rc != SQLITE_DONE) {
+			r = fail(q, rc, err, "reading the lookup runs");
+		}
+		done(st);
+		if (r || rc == SQLITE_DONE)
+			return r;
+		if (sum > q->run_cap) {
+			if ((r = prep(q, S_RUNS_FINAL, &st, err)) != ACC_OK)
+				return r;
+			sqlite3_bind_int(st, 1, level);
+			if ((r = run(q, st, err, "marking lookup runs")) != ACC_OK)
+				return r;
+			continue;
+		}
+		int64_t ids[RUN_FANOUT * 2];
+		int n = 0;
+		if ((r = prep(q, S_RUNS_OF_LEVEL, &st, err)) != ACC_OK)
+			return r;
+		sqlite3_bind_int(st, 1, level);
+		while (n < RUN_FANOUT * 2 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			ids[n++] = sqlite3_column_int64(st, 0);
+		done(st);
+		struct rec *v = NULL;
+		size_t nv = 0, cap = 0;
+		for (int i = 0; r == ACC_OK && i < n; i++)
+			r = run_read(q, ids[i], &v, &nv, &cap, err);
+		if (r == ACC_OK)
+			recs_sort(v, nv);
+		for (int i = 0; r == ACC_OK && i < n; i++)
+			r = run_drop(q, ids[i], err);
+		if (r == ACC_OK)
+			r = run_write(q, level + 1, sum, v, nv, err);
+		acc_free(v);
+		if (r)
+			return r;
+	}
+}
+
+/* The run of the pending leaves (written by flush_data): two records a
+ * leaf, from the keys kept in memory; then the merges. */
+static acc_status runs_add(struct sq *q, acc_error *err)
+{
+	if (!q->npend)
+		return ACC_OK;
+	struct rec *v = acc_malloc(2 * q->npend * sizeof(*v));
+	if (!v)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory indexing the log");
+	size_t n = 0;
+	for (size_t i = 0; i < q->npend; i++) {
+		uint64_t idx = q->stored + i;
+		rec_make(&v[n++], q->pkeys[i].leaf, idx);
+		rec_make(&v[n++], q->pkeys[i].obj, idx | REC_OBJECT);
+	}
+	recs_sort(v, n);
+	acc_status r = run_write(q, 0, q->npend, v, n, err);
+	acc_free(v);
+	return r == ACC_OK ? runs_merge(q, err) : r;
+}
+
+/* Before COMMIT: the pending rows, the lookup runs, the new state and,
+ * with a signer, the checkpoint. */
 static acc_status tlog_flush(struct sq *q, acc_error *err)
 {
 	if (!q->tree_loaded || !q->tree_dirty)
 		return ACC_OK;
+	acc_status r = flush_data(q, err);
+	if (r)
+		return r;
 	acc_tlog_tree_root(&q->tree, &q->tree_root);
 	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_TLOG_STATE_SET, &st, err);
-	if (r)
+	if ((r = prep(q, S_TLOG_STATE_SET, &st, err)) != ACC_OK)
 		return r;
 	sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
 	sqlite3_bind_blob(st, 2, q->tree_root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
@@ -1361,12 +2211,41 @@ static acc_status tlog_flush(struct sq *q, acc_error *err)
 	return r;
 }
 
-/* A prepared leaf: its entry in q->ebuf, and its hashes. */
-struct leaf_in {
-	acc_tlog_hash hash;
-	int64_t okey;
-	const char *action;
-};
+/* ---- the transparency log: appending -------------------------------------- */
+
+/* Two-digit and fixed-width decimal writers for the date. */
+static char *put_digits(char *p, unsigned v, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + width;
+}
+
+/* date_added as the TAXII manifest writes it (microseconds, "Z"). The
+ * "YYYY-MM-DDTHH:MM:SS." part is cached per handle: puts come in bursts
+ * within one second. */
+static void format_us(struct sq *q, int64_t us, char out[ACC_TIME_STRLEN])
+{
+	int64_t sec = us / 1000000, frac = us % 1000000;
+	if (frac < 0) {
+		frac += 1000000;
+		sec--;
+	}
+	if (!q->date_cache_ok || q->date_cache_sec != sec) {
+		acc_time t = {.sec = sec, .nsec = 0, .digits = 6};
+		char full[ACC_TIME_STRLEN];
+		acc_time_format(&t, 6, full);
+		memcpy(q->date_cache, full, 20); /* "YYYY-MM-DDTHH:MM:SS." */
+		q->date_cache_sec = sec;
+		q->date_cache_ok = 1;
+	}
+	memcpy(out, q->date_cache, 20);
+	char *p = put_digits(out + 20, (unsigned)frac, 6);
+	p[0] = 'Z';
+	p[1] = '\0';
+}
 
 /* Write the canonical entry into q->ebuf and hash it. No database access:
  * callers prepare before their first modifying statement. */
@@ -1374,10 +2253,8 @@ static acc_status leaf_prepare(struct sq *q, const char *action, const char *col
                                const char *member, int64_t date_us, const uint8_t sha[32],
                                struct leaf_in *l, acc_error *err)
 {
-	acc_time t;
 	char date[ACC_TIME_STRLEN];
-	acc__store_us_time(date_us, &t);
-	acc_time_format(&t, 6, date);
+	format_us(q, date_us, date);
 	acc_tlog_entry e = {.collection = collection,
 	                    .member = member && member[0] ? member : "-",
 	                    .date_added = date,
@@ -1388,13 +2265,29 @@ static acc_status leaf_prepare(struct sq *q, const char *action, const char *col
 	if (r)
 		return r;
 	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l->hash);
-	l->okey = hash_key(sha);
-	l->action = action;
+	/* its pending record (no references, absolute date) */
+	acc_buf *b = &q->rbuf;
+	acc_buf_reset(b);
+	unsigned a = 0;
+	while (acc_tlog_actions[a] && strcmp(acc_tlog_actions[a], action) != 0)
+		a++;
+	acc_buf_putc(b, (char)(a | REC_DATE_US));
+	size_t cl = strlen(e.collection), ml = strlen(e.member);
+	put_varint(b, cl);
+	acc_buf_append(b, e.collection, cl);
+	put_varint(b, zigzag(date_us));
+	put_varint(b, ml);
+	acc_buf_append(b, e.member, ml);
+	acc_buf_append(b, sha, 32);
+	memcpy(l->obj, sha, 32);
+	if (acc_buf_status(b) != ACC_OK)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
 	return ACC_OK;
 }
 
-/* Append the prepared leaf (q->ebuf) inside the open write transaction:
- * its row, then the subtrees it completes. *index (may be NULL) gets it. */
+/* Append the prepared leaf (its record in q->rbuf) to the pending leaves of the open
+ * write transaction. Memory only: the rows are written before COMMIT.
+ * *index (may be NULL) gets its index. On failure nothing changed. */
 static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
                               acc_error *err)
 {
@@ -1403,20 +2296,36 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 		return r;
 	if (q->tree.size >= (uint64_t)INT64_MAX)
 		return acc_error_set(err, ACC_ELIMIT, NULL, "the log is full");
-	sqlite3_stmt *st = NULL;
-	if ((r = prep(q, S_LEAF_INSERT, &st, err)) != ACC_OK)
-		return r;
-	sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
-	sqlite3_bind_blob(st, 2, l->hash.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, hash_key(l->hash.b));
-	sqlite3_bind_int64(st, 4, l->okey);
-	sqlite3_bind_text(st, 5, l->action, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 6, q->ebuf.data, (int)q->ebuf.len, SQLITE_STATIC);
-	if ((r = run(q, st, err, "appending a log leaf")) != ACC_OK)
-		return r;
+	size_t need = q->pend_len + q->rbuf.len;
+	if (need > q->pend_cap) {
+		size_t nc = q->pend_cap ? q->pend_cap * 2 : 64 * 1024;
+		while (nc < need)
+			nc *= 2;
+		char *np = acc_realloc(q->pend, nc);
+		if (!np)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
+		q->pend = np;
+		q->pend_cap = nc;
+	}
+	if (q->npend == q->cappkeys) {
+		size_t nc = q->cappkeys ? q->cappkeys * 2 : 1024;
+		struct pkey *nk = acc_realloc(q->pkeys, nc * sizeof(*nk));
+		if (!nk)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
+		q->pkeys = nk;
+		q->cappkeys = nc;
+	}
+	size_t nodes = q->npnodes;
 	uint64_t at = q->tree.size;
-	if ((r = acc_tlog_tree_append(&q->tree, &l->hash, node_write_cb, q, err)) != ACC_OK)
+	if ((r = acc_tlog_tree_append(&q->tree, &l->hash, node_write_cb, q, err)) != ACC_OK) {
+		q->npnodes = nodes;
 		return r;
+	}
+	memcpy(q->pend + q->pend_len, q->rbuf.data, q->rbuf.len);
+	q->pend_len = need;
+	memcpy(q->pkeys[q->npend].leaf, l->hash.b, 32);
+	memcpy(q->pkeys[q->npend].obj, l->obj, 32);
+	q->npend++;
 	q->tree_dirty = 1;
 	if (index)
 		*index = at;
@@ -1480,6 +2389,168 @@ static acc_status event_log(struct sq *q, const char *action, const char *member
 	if (when)
 		*when = now;
 	return r ? r : leaf_log(q, action, "-", member, now, sha, index, err);
+}
+
+/* ---- the transparency log: migrations ------------------------------------ */
+
+/* Schema 1 -> 2 on a database that holds data: the log starts with a leaf
+ * for every member (member-add at its creation, member-remove at its
+ * removal) and every stored object version ("add", in (date_added, seq)
+ * order), so that no stored row is outside the log. Deletions made before
+ * the log existed are not known. No checkpoint: the node signs one when it
+ * finds the latest older than the tree. */
+static acc_status log_spill(struct sq *q, acc_error *err)
+{
+	return q->pend_len > SPILL_BYTES ? flush_data(q, err) : ACC_OK;
+}
+
+/* Start appending to an empty log inside the migration's transaction. */
+static void log_start_empty(struct sq *q)
+{
+	acc_tlog_tree_init(&q->tree);
+	q->tree_loaded = 1;
+	q->tree_dirty = 0;
+	q->tree_cached = 0;
+	q->stored = 0;
+	q->pend_len = 0;
+	q->npend = 0;
+	q->npnodes = 0;
+}
+
+static acc_status backfill_v2(struct sq *q, acc_error *err)
+{
+	log_start_empty(q);
+	sqlite3_stmt *st = NULL;
+	acc_status r = ACC_OK;
+	int rc = sqlite3_prepare_v2(q->db,
+	                            "SELECT name, identity, created, removed, removed_at FROM members"
+	                            " ORDER BY mid",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		r = fail(q, rc, err, "reading members for the log");
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = col_text(st, 0), *ident = col_text(st, 1);
+		int64_t created = sqlite3_column_int64(st, 2);
+		r = event_log(q, "member-add", name, "identity", ident ? ident : "", NULL, NULL,
+		              created > 0 ? created : 1, NULL, NULL, err);
+		if (r == ACC_OK && sqlite3_column_int(st, 3)) {
+			int64_t at = sqlite3_column_int64(st, 4);
+			r = event_log(q, "member-remove", name, NULL, NULL, NULL, NULL,
+			              at > 0 ? at : created > 0 ? created : 1, NULL, NULL, err);
+		}
+		if (r == ACC_OK)
+			r = log_spill(q, err);
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading members for the log");
+	sqlite3_finalize(st);
+	st = NULL;
+	if (r == ACC_OK) {
+		rc = sqlite3_prepare_v2(q->db,
+		                        "SELECT c.id, o.member, o.date_added, o.json FROM objects AS o"
+		                        " JOIN collections AS c ON c.cid = o.cid"
+		                        " ORDER BY o.date_added, o.seq",
+		                        -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			r = fail(q, rc, err, "reading objects for the log");
+	}
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint8_t sha[32];
+		r = sha256(q, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3), sha,
+		           err);
+		if (r == ACC_OK)
+			r = leaf_log(q, "add", col_text(st, 0), col_text(st, 1),
+			             sqlite3_column_int64(st, 2), sha, NULL, err);
+		if (r == ACC_OK)
+			r = log_spill(q, err);
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading objects for the log");
+	sqlite3_finalize(st);
+	if (r == ACC_OK)
+		r = tlog_flush(q, err);
+	forget_txn_state(q);
+	q->tree_cached = 0;
+	return r;
+}
+
+/* Schema 2 -> 3: the leaves of tlog_leaves, in order, appended again into
+ * bundles, tiles and runs; the root must come out as the stored one. */
+static acc_status convert_v3(struct sq *q, acc_error *err)
+{
+	uint64_t size = 0;
+	acc_tlog_hash root, got;
+	acc_status r = state_read(q, &size, &root, err);
+	if (r)
+		return r;
+	log_start_empty(q);
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(q->db, "SELECT idx, entry FROM tlog_leaves ORDER BY idx", -1,
+	                            &st, NULL);
+	if (rc != SQLITE_OK)
+		r = fail(q, rc, err, "reading the log for schema 3");
+	uint64_t expect = 0;
+	while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((uint64_t)sqlite3_column_int64(st, 0) != expect++) {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's leaves have a gap");
+			break;
+		}
+		/* the entry's fields (schema 2 kept the canonical text) */
+		json_t *j = NULL;
+		const char *text = (const char *)sqlite3_column_blob(st, 1);
+		size_t tlen = (size_t)sqlite3_column_bytes(st, 1);
+		acc_tlog_entry e;
+		memset(&e, 0, sizeof(e));
+		uint8_t sha[32];
+		if (acc_json_load(text ? text : "", tlen, &j, NULL) == ACC_OK) {
+			e.action = json_string_value(json_object_get(j, "action"));
+			e.collection = json_string_value(json_object_get(j, "collection"));
+			e.member = json_string_value(json_object_get(j, "member"));
+			e.date_added = json_string_value(json_object_get(j, "date_added"));
+			const char *h = json_string_value(json_object_get(j, "object_sha256"));
+			if (h && strlen(h) == 64 && entry_object(text, tlen, sha))
+				memcpy(e.object_sha256, sha, 32);
+			else
+				e.action = NULL;
+		}
+		struct erec *rec = acc_malloc(sizeof(*rec));
+		struct leaf_in l;
+		acc_buf_reset(&q->ebuf);
+		acc_buf_reset(&q->rbuf);
+		if (!rec) {
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory converting the log");
+		} else if (!e.action || !e.collection || !e.member || !e.date_added ||
+		           acc_tlog_entry_canonical(&e, &q->ebuf, err) != ACC_OK ||
+		           q->ebuf.len != tlen || memcmp(q->ebuf.data, text, tlen) != 0 ||
+		           !rec_from(q, rec, &e)) {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "log leaf %llu is not canonical",
+			                  (unsigned long long)(expect - 1));
+		} else {
+			rec_encode(&q->rbuf, rec, NULL);
+			acc_tlog_hash_leaf(text, tlen, &l.hash);
+			memcpy(l.obj, e.object_sha256, 32);
+			if (acc_buf_status(&q->rbuf) != ACC_OK)
+				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory converting the log");
+		}
+		acc_free(rec);
+		json_decref(j);
+		if (r == ACC_OK && (r = leaf_append(q, &l, NULL, err)) == ACC_OK)
+			r = log_spill(q, err);
+	}
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading the log for schema 3");
+	sqlite3_finalize(st);
+	if (r == ACC_OK) {
+		acc_tlog_tree_root(&q->tree, &got);
+		if (q->tree.size != size || memcmp(got.b, root.b, ACC_TLOG_HASH_SIZE) != 0)
+			r = acc_error_set(err, ACC_EINTERNAL, NULL,
+			                  "the log's leaves do not give its stored root");
+	}
+	if (r == ACC_OK && q->tree_dirty)
+		r = tlog_flush(q, err);
+	forget_txn_state(q);
+	q->tree_cached = 0;
+	return r;
 }
 
 /* ---- api roots ----------------------------------------------------------- */
@@ -3045,39 +4116,28 @@ static void sq_tlog_set_signer(acc_store *s, acc_store_signer_fn fn, void *ctx)
 	q->signer_ctx = fn ? ctx : NULL;
 }
 
-/* A leaf row (idx, leaf_hash, action, entry) into *out; strings in the
- * arena when copy, else views valid during the callback. */
-static acc_status leaf_row(struct sq *q, sqlite3_stmt *st, int c0, acc_store_leaf *out, int copy,
-                           acc_error *err)
+/* A leaf from its entry: *out points at e (NUL-terminated by the caller);
+ * with copy, the entry is copied into the arena first. */
+static acc_status leaf_make(struct sq *q, uint64_t index, const char *e, size_t len, int copy,
+                            acc_store_leaf *out, acc_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	out->index = (uint64_t)sqlite3_column_int64(st, c0);
-	if (sqlite3_column_bytes(st, c0 + 1) != ACC_TLOG_HASH_SIZE)
-		return acc_error_set(err, ACC_EINTERNAL, NULL, "log leaf %llu is damaged",
-		                     (unsigned long long)out->index);
-	memcpy(out->leaf_hash.b, sqlite3_column_blob(st, c0 + 1), ACC_TLOG_HASH_SIZE);
-	const char *action = col_text(st, c0 + 2);
-	/* entry: a BLOB; sqlite3_column_text would add the NUL we promise */
-	const char *entry = (const char *)sqlite3_column_text(st, c0 + 3);
-	size_t len = (size_t)sqlite3_column_bytes(st, c0 + 3);
-	int ok = 1;
-	out->action = copy ? adup(q, action, &ok) : action;
-	out->entry = entry;
-	if (copy && entry) {
+	out->action = entry_action(e, len);
+	if (!out->action)
+		return acc_error_set(err, ACC_EINTERNAL, NULL, "log entry %llu is damaged",
+		                     (unsigned long long)index);
+	if (copy) {
 		char *d = acc_arena_alloc(&q->base.arena, len + 1);
-		if (d) {
-			memcpy(d, entry, len);
-			d[len] = '\0';
-		}
-		out->entry = d;
-		ok = ok && d;
+		if (!d)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a leaf");
+		memcpy(d, e, len);
+		d[len] = '\0';
+		e = d;
 	}
+	out->index = index;
+	out->entry = e;
 	out->entry_len = len;
-	if (!ok || !out->action || !out->entry) {
-		memset(out, 0, sizeof(*out));
-		return acc_error_set(err, ok ? ACC_EINTERNAL : ACC_ENOMEM, NULL,
-		                     ok ? "log leaf is damaged" : "out of memory reading a leaf");
-	}
+	acc_tlog_hash_leaf(e, len, &out->leaf_hash);
 	return ACC_OK;
 }
 
@@ -3091,29 +4151,33 @@ static acc_status sq_tlog_append(acc_store *s, const acc_tlog_entry *e, acc_stor
 	acc_status r = acc_tlog_entry_canonical(e, &q->ebuf, err);
 	if (r)
 		return r;
-	struct leaf_in l = {.okey = hash_key(e->object_sha256), .action = e->action};
+	struct leaf_in l;
 	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l.hash);
-	/* copy the entry out before ebuf is reused by anything */
-	int ok = 1;
-	const char *action = adup(q, e->action, &ok);
-	char *entry = acc_arena_alloc(&q->base.arena, q->ebuf.len + 1);
-	if (!ok || !entry)
+	acc_store_leaf made;
+	if ((r = leaf_make(q, 0, q->ebuf.data, q->ebuf.len, 1, &made, err)) != ACC_OK)
+		return r;
+	struct erec *rec = acc_malloc(sizeof(*rec));
+	if (!rec)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
-	memcpy(entry, q->ebuf.data, q->ebuf.len);
-	entry[q->ebuf.len] = '\0';
+	acc_buf_reset(&q->rbuf);
+	memcpy(l.obj, e->object_sha256, 32);
+	if (rec_from(q, rec, e))
+		rec_encode(&q->rbuf, rec, NULL);
+	else
+		r = acc_error_set(err, ACC_EINVALID, NULL, "the entry cannot be stored");
+	acc_free(rec);
+	if (r == ACC_OK && acc_buf_status(&q->rbuf) != ACC_OK)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
+	if (r)
+		return r;
 	if ((r = wbegin(q, err)) != ACC_OK)
 		return r;
 	uint64_t index = 0;
-	if ((r = wmulti(q, err)) == ACC_OK)
-		r = leaf_append(q, &l, &index, err);
-	size_t len = q->ebuf.len;
+	r = leaf_append(q, &l, &index, err);
 	if ((r = wend(q, r, err)) != ACC_OK)
 		return r;
-	out->index = index;
-	out->leaf_hash = l.hash;
-	out->action = action;
-	out->entry = entry;
-	out->entry_len = len;
+	made.index = index;
+	*out = made;
 	return ACC_OK;
 }
 
@@ -3134,25 +4198,252 @@ static acc_status sq_tlog_read(acc_store *s, unsigned level, uint64_t index, acc
 	return node_read((struct sq *)s, level, index, out, err);
 }
 
+/* Walk the records from leaf `from` on, in order: the bundle rows, then
+ * (inside a write transaction) the pending records. fn returns non-zero to
+ * stop (1) or an error (-1, with *err set). */
+typedef int (*rec_fn)(void *ctx, uint64_t index, struct erec *r, acc_error *err);
+
+static acc_status recs_walk(struct sq *q, uint64_t from, rec_fn fn, void *ctx, acc_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_BUNDLES, &st, err);
+	if (r)
+		return r;
+	struct erec *rs = acc_malloc(2 * sizeof(*rs));
+	if (!rs) {
+		done(st);
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading the log");
+	}
+	sqlite3_bind_int64(st, 1, (int64_t)(from / BUNDLE_W));
+	int rc, stop = 0;
+	uint64_t next = from; /* the next index expected */
+	/* each row copied out: the callback may read the store (rec_get) */
+	acc_buf row;
+	acc_buf_init(&row, 0);
+	while (!stop && r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t b = (uint64_t)sqlite3_column_int64(st, 0);
+		if (b * BUNDLE_W > next)
+			break; /* a gap: the rows end here */
+		acc_buf_reset(&row);
+		acc_buf_append(&row, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+		if (acc_buf_status(&row) != ACC_OK) {
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading the log");
+			break;
+		}
+		const uint8_t *p = (const uint8_t *)row.data, *end = p + row.len;
+		struct erec *prev = NULL, *cur = &rs[0];
+		for (uint64_t i = b * BUNDLE_W; p < end; i++) {
+			if (!rec_decode(&p, end, prev, cur)) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log bundle %llu is damaged",
+				                  (unsigned long long)b);
+				break;
+			}
+			if (i >= next) {
+				int c = fn(ctx, i, cur, err);
+				if (c < 0)
+					r = err && err->code ? err->code : ACC_EINTERNAL;
+				if (c) {
+					stop = 1;
+					break;
+				}
+				next = i + 1;
+			}
+			prev = cur;
+			cur = cur == &rs[0] ? &rs[1] : &rs[0];
+		}
+	}
+	if (r == ACC_OK && !stop && rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading the log");
+	done(st);
+	if (r == ACC_OK && !stop && q->tree_loaded && q->npend && next >= q->stored) {
+		/* the pending records (no references) */
+		const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
+		for (uint64_t i = q->stored; p < end && r == ACC_OK; i++) {
+			if (!rec_decode(&p, end, NULL, &rs[0])) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
+				break;
+			}
+			if (i < next)
+				continue;
+			int c = fn(ctx, i, &rs[0], err);
+			if (c < 0)
+				r = err && err->code ? err->code : ACC_EINTERNAL;
+			if (c)
+				break;
+		}
+	}
+	acc_buf_free(&row);
+	acc_free(rs);
+	return r;
+}
+
+typedef struct leaves_ctx {
+	struct sq *q;
+	uint64_t end;
+	acc_store_leaf_cb cb;
+	void *ctx;
+	acc_buf text;
+} leaves_ctx;
+
+static int leaves_fn(void *ctx, uint64_t index, struct erec *r, acc_error *err)
+{
+	leaves_ctx *c = ctx;
+	if (index >= c->end)
+		return 1;
+	acc_store_leaf l;
+	if (rec_entry(c->q, r, &c->text, err) != ACC_OK ||
+	    leaf_make(c->q, index, c->text.data, c->text.len, 0, &l, err) != ACC_OK)
+		return -1;
+	return c->cb(c->ctx, &l) ? 1 : 0;
+}
+
 static acc_status sq_tlog_leaves(acc_store *s, uint64_t start, size_t count, acc_store_leaf_cb cb,
                                  void *ctx, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
+	leaves_ctx c = {.q = q,
+	                .end = count > UINT64_MAX - start ? UINT64_MAX : start + count,
+	                .cb = cb,
+	                .ctx = ctx};
+	acc_buf_init(&c.text, 0);
+	acc_status r = recs_walk(q, start, leaves_fn, &c, err);
+	acc_buf_free(&c.text);
+	return r;
+}
+
+/* ---- lookups: runs, then the leaves after them ----------------------------- */
+
+typedef struct lookup {
+	int object;       /* 1: object hashes, 0: leaf hashes */
+	uint8_t key[32];
+	uint64_t *idx;    /* matching leaves (acc_malloc'd), verified */
+	size_t n, cap;
+	int oom;
+} lookup;
+
+static void lookup_add(lookup *lk, uint64_t i)
+{
+	if (lk->n == lk->cap) {
+		size_t nc = lk->cap ? lk->cap * 2 : 16;
+		uint64_t *nv = acc_realloc(lk->idx, nc * sizeof(*nv));
+		if (!nv) {
+			lk->oom = 1;
+			return;
+		}
+		lk->idx = nv;
+		lk->cap = nc;
+	}
+	lk->idx[lk->n++] = i;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every leaf whose leaf hash (object 0) or object hash (object 1) is key,
+ * in index order, into lk->idx: the runs' candidates (prefix and kind
+ * match; one chunk read per run), each checked against its record, then
+ * (inside a write transaction) the pending leaves' keys. */
+static acc_status lookup_run(struct sq *q, lookup *lk, acc_error *err)
+{
+	uint64_t *cand = NULL, *ids = NULL;
+	size_t nc = 0, cc = 0, nid = 0, cid = 0;
 	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_LEAVES, &st, err);
+	acc_status r = prep(q, S_RUNS, &st, err);
 	if (r)
 		return r;
-	sqlite3_bind_int64(st, 1, (int64_t)start);
-	sqlite3_bind_int64(st, 2, count > (size_t)INT64_MAX ? INT64_MAX : (int64_t)count);
 	int rc;
+	/* the run list first (one statement at a time on this handle) */
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		acc_store_leaf l;
-		if ((r = leaf_row(q, st, 0, &l, 0, err)) != ACC_OK || cb(ctx, &l))
-			break;
+		if (nid == cid) {
+			size_t n2 = cid ? cid * 2 : 16;
+			uint64_t *nv = acc_realloc(ids, n2 * sizeof(*nv));
+			if (!nv) {
+				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory in a lookup");
+				break;
+			}
+			ids = nv;
+			cid = n2;
+		}
+		ids[nid++] = (uint64_t)sqlite3_column_int64(st, 0);
 	}
-	if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = fail(q, rc, err, "reading log leaves");
+	if (r == ACC_OK && rc != SQLITE_DONE)
+		r = fail(q, rc, err, "reading the lookup runs");
 	done(st);
+	for (size_t k = 0; r == ACC_OK && k < nid; k++) {
+		if ((r = prep(q, S_CHUNKS_FIND, &st, err)) != ACC_OK)
+			break;
+		sqlite3_bind_int64(st, 1, (int64_t)ids[k]);
+		sqlite3_bind_blob(st, 2, lk->key, REC_KEY, SQLITE_STATIC);
+		while (r == ACC_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const uint8_t *first = sqlite3_column_blob(st, 0);
+			const uint8_t *d = sqlite3_column_blob(st, 1);
+			size_t rs = sizeof(struct rec), m = (size_t)sqlite3_column_bytes(st, 1) / rs;
+			for (size_t i = 0; d && i < m; i++) {
+				if (memcmp(d + rs * i, lk->key, REC_KEY) != 0)
+					continue;
+				uint64_t v = rec_val(d + rs * i);
+				if (!!(v & REC_OBJECT) != lk->object)
+					continue;
+				if (nc == cc) {
+					size_t n2 = cc ? cc * 2 : 16;
+					uint64_t *nv = acc_realloc(cand, n2 * sizeof(*nv));
+					if (!nv) {
+						r = acc_error_set(err, ACC_ENOMEM, NULL,
+						                  "out of memory in a lookup");
+						break;
+					}
+					cand = nv;
+					cc = n2;
+				}
+				cand[nc++] = v & ~REC_OBJECT;
+			}
+			/* chunks come last first: one that starts below the key
+			 * holds the rest of its records */
+			if (!first || sqlite3_column_bytes(st, 0) != REC_KEY ||
+			    memcmp(first, lk->key, REC_KEY) < 0)
+				break;
+		}
+		if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+			r = fail(q, rc, err, "reading a lookup run");
+		done(st);
+	}
+	acc_free(ids);
+	/* check the candidates against their records */
+	struct erec *rec = nc ? acc_malloc(sizeof(*rec)) : NULL;
+	acc_buf e;
+	acc_buf_init(&e, 0);
+	if (nc && !rec && r == ACC_OK)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory in a lookup");
+	for (size_t i = 0; r == ACC_OK && i < nc; i++) {
+		if ((r = rec_get(q, cand[i], rec, err)) != ACC_OK)
+			break;
+		int match;
+		if (lk->object) {
+			match = memcmp(rec->sha, lk->key, 32) == 0;
+		} else {
+			acc_tlog_hash h;
+			if ((r = rec_entry(q, rec, &e, err)) != ACC_OK)
+				break;
+			acc_tlog_hash_leaf(e.data, e.len, &h);
+			match = memcmp(h.b, lk->key, 32) == 0;
+		}
+		if (match)
+			lookup_add(lk, cand[i]);
+	}
+	acc_buf_free(&e);
+	acc_free(rec);
+	acc_free(cand);
+	/* the pending leaves of this transaction */
+	for (size_t i = 0; r == ACC_OK && q->tree_loaded && i < q->npend; i++)
+		if (memcmp(lk->object ? q->pkeys[i].obj : q->pkeys[i].leaf, lk->key, 32) == 0)
+			lookup_add(lk, q->stored + i);
+	if (r == ACC_OK && lk->oom)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory in a lookup");
+	if (r == ACC_OK && lk->n > 1)
+		qsort(lk->idx, lk->n, sizeof(*lk->idx), u64_cmp);
 	return r;
 }
 
@@ -3160,21 +4451,16 @@ static acc_status sq_tlog_find(acc_store *s, const acc_tlog_hash *h, uint64_t be
                                uint64_t *index, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_LEAF_FIND, &st, err);
-	if (r)
-		return r;
-	sqlite3_bind_int64(st, 1, hash_key(h->b));
-	sqlite3_bind_blob(st, 2, h->b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, below > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)below);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*index = (uint64_t)sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf has this hash");
-	else
-		r = fail(q, rc, err, "looking up a leaf");
-	done(st);
+	lookup lk = {.object = 0};
+	memcpy(lk.key, h->b, 32);
+	acc_status r = lookup_run(q, &lk, err);
+	if (r == ACC_OK) {
+		if (lk.n && lk.idx[0] < below)
+			*index = lk.idx[0];
+		else
+			r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf has this hash");
+	}
+	acc_free(lk.idx);
 	return r;
 }
 
@@ -3182,33 +4468,23 @@ static acc_status sq_tlog_by_object(acc_store *s, const uint8_t sha[32], size_t 
                                     acc_store_leaf_cb cb, void *ctx, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	static const char hexdig[] = "0123456789abcdef";
-	char hex[64];
-	for (int i = 0; i < 32; i++) {
-		hex[2 * i] = hexdig[sha[i] >> 4];
-		hex[2 * i + 1] = hexdig[sha[i] & 15];
-	}
-	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_LEAF_BY_OBJECT, &st, err);
-	if (r)
-		return r;
-	sqlite3_bind_int64(st, 1, hash_key(sha));
-	int rc;
-	size_t n = 0;
-	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		acc_store_leaf l;
-		if ((r = leaf_row(q, st, 0, &l, 0, err)) != ACC_OK)
-			break;
-		/* the entry ends with "object_sha256":"<64 hex>"} */
-		if (l.entry_len < 66 || memcmp(l.entry + l.entry_len - 66, hex, 64) != 0)
+	lookup lk = {.object = 1};
+	memcpy(lk.key, sha, 32);
+	acc_status r = lookup_run(q, &lk, err);
+	acc_buf e;
+	acc_buf_init(&e, 0);
+	for (size_t i = 0; r == ACC_OK && i < lk.n && i < max; i++) {
+		if (i && lk.idx[i] == lk.idx[i - 1])
 			continue;
-		n++;
+		acc_store_leaf l;
+		if ((r = entry_get(q, lk.idx[i], &e, err)) != ACC_OK ||
+		    (r = leaf_make(q, lk.idx[i], e.data, e.len, 0, &l, err)) != ACC_OK)
+			break;
 		if (cb(ctx, &l))
 			break;
 	}
-	if (r == ACC_OK && n < max && rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = fail(q, rc, err, "reading log leaves");
-	done(st);
+	acc_buf_free(&e);
+	acc_free(lk.idx);
 	return r;
 }
 
@@ -3427,35 +4703,26 @@ static acc_status sq_artifact_put(acc_store *s, acc_store_artifact *a, int *dupl
 		if (rc == SQLITE_ROW) {
 			dup = 1;
 			a->index = (uint64_t)sqlite3_column_int64(st, 0);
-			r = leaf_row(q, st, 0, &a->leaf, 1, err);
 		} else if (rc != SQLITE_DONE) {
 			r = fail(q, rc, err, "looking up an artifact");
 		}
 		done(st);
+	}
+	if (r == ACC_OK && dup) {
+		acc_buf e;
+		acc_buf_init(&e, 0);
+		if ((r = entry_get(q, a->index, &e, err)) == ACC_OK)
+			r = leaf_make(q, a->index, e.data, e.len, 1, &a->leaf, err);
+		acc_buf_free(&e);
 	}
 	if (r == ACC_OK && !dup) {
 		uint64_t leaf = 0;
 		if ((r = wmulti(q, err)) == ACC_OK)
 			r = leaf_log(q, "artifact", "-", a->member, now_us(), esha, &leaf, err);
 		if (r == ACC_OK) {
-			/* the leaf as stored, for the caller */
-			int ok = 1;
+			/* the leaf as appended (its entry is still in ebuf) */
 			a->index = leaf;
-			memset(&a->leaf, 0, sizeof(a->leaf));
-			a->leaf.index = leaf;
-			acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &a->leaf.leaf_hash);
-			a->leaf.action = "artifact";
-			char *e = acc_arena_alloc(&q->base.arena, q->ebuf.len + 1);
-			if (e) {
-				memcpy(e, q->ebuf.data, q->ebuf.len);
-				e[q->ebuf.len] = '\0';
-			} else {
-				ok = 0;
-			}
-			a->leaf.entry = e;
-			a->leaf.entry_len = q->ebuf.len;
-			if (!ok)
-				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory storing an artifact");
+			r = leaf_make(q, leaf, q->ebuf.data, q->ebuf.len, 1, &a->leaf, err);
 		}
 		if (r == ACC_OK && (r = prep(q, S_ART_PUT, &st, err)) == ACC_OK) {
 			sqlite3_bind_int64(st, 1, (int64_t)leaf);
@@ -3488,6 +4755,8 @@ static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const ch
 	bind_text(st, 3, version);
 	sqlite3_bind_int64(st, 4, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
 	int rc;
+	acc_buf e;
+	acc_buf_init(&e, 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		acc_store_artifact a;
 		memset(&a, 0, sizeof(a));
@@ -3499,29 +4768,32 @@ static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const ch
 			memcpy(a.sha256, sqlite3_column_blob(st, 4), 32);
 		a.envelope = (const char *)sqlite3_column_text(st, 5);
 		a.envelope_len = (size_t)sqlite3_column_bytes(st, 5);
-		/* the leaf: columns 0 (index), 6 (hash), 7 (action), 8 (entry) */
-		memset(&a.leaf, 0, sizeof(a.leaf));
-		a.leaf.index = a.index;
-		if (sqlite3_column_bytes(st, 6) == ACC_TLOG_HASH_SIZE)
-			memcpy(a.leaf.leaf_hash.b, sqlite3_column_blob(st, 6), ACC_TLOG_HASH_SIZE);
-		a.leaf.action = col_text(st, 7);
-		a.leaf.entry = (const char *)sqlite3_column_text(st, 8);
-		a.leaf.entry_len = (size_t)sqlite3_column_bytes(st, 8);
-		if (!a.name || !a.version || !a.member || !a.envelope || !a.leaf.action ||
-		    !a.leaf.entry) {
+		if (!a.name || !a.version || !a.member || !a.envelope) {
 			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading artifacts");
 			break;
 		}
+		if ((r = entry_get(q, a.index, &e, err)) != ACC_OK ||
+		    (r = leaf_make(q, a.index, e.data, e.len, 0, &a.leaf, err)) != ACC_OK)
+			break;
 		if (cb(ctx, &a))
 			break;
 	}
 	if (r == ACC_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		r = fail(q, rc, err, "reading artifacts");
 	done(st);
+	acc_buf_free(&e);
 	return r;
 }
 
-/* ---- benchmarks ---------------------------------------------------------- */
+/* ---- tests and benchmarks -------------------------------------------------- */
+
+acc_status acc__sqlite_tlog_run_cap(acc_store *s, uint64_t leaves)
+{
+	if (!s || s->ops != &sq_ops || leaves == 0 || leaves > RUN_CAP)
+		return ACC_EINVAL;
+	((struct sq *)s)->run_cap = leaves;
+	return ACC_OK;
+}
 
 acc_status acc__sqlite_tlog_off(acc_store *s)
 {

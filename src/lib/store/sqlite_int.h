@@ -21,4 +21,9 @@ acc_status acc__sqlite_query_plan(acc_store *s, const acc_store_query *q, int ve
  * ACC_EINVAL when s is not a SQLite store. */
 acc_status acc__sqlite_tlog_off(acc_store *s);
 
+/* Tests only: stop merging lookup runs on this handle past `leaves` leaves
+ * (default and maximum 2^20), so that a small log reaches the cap. Lookups
+ * stay correct whatever caps runs were merged with. ACC_EINVAL otherwise. */
+acc_status acc__sqlite_tlog_run_cap(acc_store *s, uint64_t leaves);
+
 #endif

@@ -36,54 +36,73 @@ static acc_status check_field(const char *name, const char *v, acc_error *err)
 	return ACC_OK;
 }
 
-/* A JSON string as RFC 8785 writes it (ECMAScript JSON.stringify): '"' and
- * '\\' escaped, \b \f \n \r \t by name, other controls as \u00xx (lower-case
- * hex), everything else (valid UTF-8, checked before) as is. */
-static void put_string(acc_buf *b, const char *s)
+/* JSON strings as RFC 8785 writes them (ECMAScript JSON.stringify): '"'
+ * and '\\' escaped, \b \f \n \r \t by name, other controls as \u00xx
+ * (lower-case hex), everything else (valid UTF-8, checked before) as is.
+ * jcs_len gives the bytes jcs_put writes, quotes included. */
+static size_t jcs_len(const char *s, size_t n)
+{
+	size_t m = n + 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			m += 1;
+		else if (c < 0x20)
+			m += (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') ? 1 : 5;
+	}
+	return m;
+}
+
+static char *jcs_put(char *p, const char *s, size_t n)
 {
 	static const char hexdig[] = "0123456789abcdef";
-	acc_buf_putc(b, '"');
-	const char *run = s;
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c >= 0x20 && c != '"' && c != '\\')
+	*p++ = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
 			continue;
-		acc_buf_append(b, run, (size_t)(p - run));
-		run = p + 1;
-		char esc[6] = {'\\', 0, 0, 0, 0, 0};
-		size_t n = 2;
+		}
+		*p++ = '\\';
 		switch (c) {
 		case '"':
 		case '\\':
-			esc[1] = (char)c;
+			*p++ = (char)c;
 			break;
 		case '\b':
-			esc[1] = 'b';
+			*p++ = 'b';
 			break;
 		case '\f':
-			esc[1] = 'f';
+			*p++ = 'f';
 			break;
 		case '\n':
-			esc[1] = 'n';
+			*p++ = 'n';
 			break;
 		case '\r':
-			esc[1] = 'r';
+			*p++ = 'r';
 			break;
 		case '\t':
-			esc[1] = 't';
+			*p++ = 't';
 			break;
 		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hexdig[c >> 4];
-			esc[5] = hexdig[c & 15];
-			n = 6;
+			memcpy(p, "u00", 3);
+			p[3] = hexdig[c >> 4];
+			p[4] = hexdig[c & 15];
+			p += 5;
 			break;
 		}
-		acc_buf_append(b, esc, n);
 	}
-	acc_buf_append(b, run, strlen(run));
-	acc_buf_putc(b, '"');
+	*p++ = '"';
+	return p;
 }
+
+static char *put_lit(char *p, const char *lit, size_t n)
+{
+	memcpy(p, lit, n);
+	return p + n;
+}
+
+#define LIT(p, s) put_lit((p), (s), sizeof(s) - 1)
 
 acc_status acc_tlog_entry_canonical(const acc_tlog_entry *e, acc_buf *out, acc_error *err)
 {
@@ -107,28 +126,36 @@ acc_status acc_tlog_entry_canonical(const acc_tlog_entry *e, acc_buf *out, acc_e
 		return acc_error_set(err, ACC_EINVALID, "/action", "unknown action \"%s\"",
 		                     e->action);
 
-	static const char hexdig[] = "0123456789abcdef";
-	char hex[64];
-	for (size_t i = 0; i < 32; i++) {
-		hex[2 * i] = hexdig[e->object_sha256[i] >> 4];
-		hex[2 * i + 1] = hexdig[e->object_sha256[i] & 15];
-	}
+	/* One reservation, then the bytes: the node writes one entry per
+	 * stored object. */
+	size_t al = strlen(e->action), cl = strlen(e->collection), dl = strlen(e->date_added),
+	       ml = strlen(e->member);
+	size_t total = sizeof("{\"action\":,\"collection\":,\"date_added\":,\"member\":,"
+	                      "\"object_sha256\":\"\"}") -
+	               1 + jcs_len(e->action, al) + jcs_len(e->collection, cl) +
+	               jcs_len(e->date_added, dl) + jcs_len(e->member, ml) + 64;
+	acc_buf_reserve(out, total);
 	acc_status bst = acc_buf_status(out);
 	if (bst != ACC_OK)
 		return acc_error_set(err, bst, NULL, "%s writing the entry", acc_strerror(bst));
-	acc_buf_puts(out, "{\"action\":");
-	put_string(out, e->action);
-	acc_buf_puts(out, ",\"collection\":");
-	put_string(out, e->collection);
-	acc_buf_puts(out, ",\"date_added\":");
-	put_string(out, e->date_added);
-	acc_buf_puts(out, ",\"member\":");
-	put_string(out, e->member);
-	acc_buf_puts(out, ",\"object_sha256\":\"");
-	acc_buf_append(out, hex, sizeof(hex));
-	acc_buf_puts(out, "\"}");
-	if ((bst = acc_buf_status(out)) != ACC_OK)
-		return acc_error_set(err, bst, NULL, "%s writing the entry", acc_strerror(bst));
+	static const char hexdig[] = "0123456789abcdef";
+	char *p = out->data + out->len, *start = p;
+	p = LIT(p, "{\"action\":");
+	p = jcs_put(p, e->action, al);
+	p = LIT(p, ",\"collection\":");
+	p = jcs_put(p, e->collection, cl);
+	p = LIT(p, ",\"date_added\":");
+	p = jcs_put(p, e->date_added, dl);
+	p = LIT(p, ",\"member\":");
+	p = jcs_put(p, e->member, ml);
+	p = LIT(p, ",\"object_sha256\":\"");
+	for (size_t i = 0; i < 32; i++) {
+		*p++ = hexdig[e->object_sha256[i] >> 4];
+		*p++ = hexdig[e->object_sha256[i] & 15];
+	}
+	p = LIT(p, "\"}");
+	out->len += (size_t)(p - start);
+	out->data[out->len] = '\0';
 	return ACC_OK;
 }
 

@@ -74,4 +74,7 @@ static inline void acc__tlog_put_be64(uint8_t *p, uint64_t v)
  * memory. */
 uint8_t *acc__tlog_cosig_message(const char *text, size_t len, uint64_t timestamp, size_t *outlen);
 
+/* SHA-256 (OpenSSL's EVP digest, libsodium should it fail). Never fails. */
+void acc__tlog_sha256(const void *p, size_t n, uint8_t out[32]);
+
 #endif
