@@ -199,6 +199,8 @@ static void test_oasis_examples_valid(void **state)
 		"stix/examples/infrastructure.json",
 		"stix/examples/interop-objectmarking-test.json",
 		"stix/examples/malicious-email-indicator-with-attachment.json",
+		"stix/examples/threat-reports/apt1.json",
+		"stix/examples/threat-reports/poisonivy.json",
 	};
 	acc_stix_report *r = acc_stix_report_new();
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
