@@ -209,6 +209,31 @@ bench_tlog() {
 	[ -x "$_bin" ] || die "missing $_bin (run make build)"
 	printf '\n== transparency log (RFC 9162 Merkle tree, 10^7 leaves) ==\n'
 	"$_bin" || die "tlog: bench_tlog failed"
+
+	# Issue 5: appends/s through the node's ingest path (acc_store_object_put
+	# + leaf append + signed checkpoint per commit) with the log on versus
+	# off; goal: the log costs under 10% of ingest throughput (ratio >= 0.90).
+	# BENCH_TLOG_OBJECTS: objects per run (default 100000).
+	_ing=$BENCH_BIN/bench_tlog_ingest
+	[ -x "$_ing" ] || die "missing $_ing (run make build)"
+	_n=${BENCH_TLOG_OBJECTS:-100000}
+	workdir
+	if ! "$_ing" --objects "$_n" --rounds 3 >"$WORK/tlog_ingest.out" 2>"$WORK/tlog_ingest.log"; then
+		cat "$WORK/tlog_ingest.log" >&2
+		die "tlog: bench_tlog_ingest failed"
+	fi
+	_get() { awk -v k="$1" '$1 == k { print $2 }' "$WORK/tlog_ingest.out"; }
+	printf '\n== transparency log on the ingest path (%s objects of %s bytes, %s per commit, best of 3) ==\n' \
+		"$_n" "$(_get json_bytes_avg)" "$(_get batch)"
+	printf '%-44s %14s %14s\n' "" "log off" "log on"
+	printf '%-44s %14s %14s\n' "objects/s (wall clock)" "$(_get off_objects_per_sec)" "$(_get on_objects_per_sec)"
+	printf '%-44s %14s %14s\n' "objects per CPU second (this thread)" \
+		"$(_get off_objects_per_cpu_sec)" "$(_get on_objects_per_cpu_sec)"
+	printf '%-44s %14s %14s\n' "database bytes per object" \
+		"$(_get off_db_bytes_per_object)" "$(_get on_db_bytes_per_object)"
+	printf '%-44s %14s\n' "log CPU per object, microseconds" "$(_get log_us_per_object_cpu)"
+	printf '%-44s %14s\n' "ratio, CPU time (on / off)" "$(_get ratio_cpu)"
+	goal_row "ratio, objects/s (on / off)" "$(_get ratio_wall)" ">=" 0.90 ""
 }
 
 # ---- compiled indicator matcher (bench/match.c) ------------------------------------

@@ -100,10 +100,37 @@ def encode(recs):
     return bytes(out)
 
 
+def edge_read(con):
+    size, blob = con.execute("SELECT size, edge FROM tlog_state").fetchone()
+    blob = bytes(blob or b"")
+    if not blob:
+        return size, b"", []
+    nb, i = varint(blob, 0)
+    bl, i = varint(blob, i)
+    bundle = blob[i:i + bl]
+    i += bl
+    tiles = []
+    while i < len(blob):
+        lv, n = blob[i], blob[i + 1]
+        tiles.append([lv, n, bytearray(blob[i + 2:i + 2 + 32 * n])])
+        i += 2 + 32 * n
+    return size, bundle, tiles
+
+
+def edge_write(con, bundle, nb, tiles):
+    out = bytearray(put_varint(nb) + put_varint(len(bundle)) + bundle)
+    for lv, n, h in tiles:
+        out += bytes([lv, n]) + bytes(h)
+    con.execute("UPDATE tlog_state SET edge = ?", (bytes(out),))
+
+
 def main():
     db, cmd, args = sys.argv[1], sys.argv[2], sys.argv[3:]
     con = sqlite3.connect(db, timeout=10, isolation_level=None)
     rows = {b: bytes(d) for b, d in con.execute("SELECT b, data FROM tlog_bundles")}
+    size, ebundle, etiles = edge_read(con)
+    if size % BUNDLE_W:
+        rows[size // BUNDLE_W] = ebundle  # the edge's records, as a row of their own
     if cmd in ("edit", "entry", "delete"):
         idx = int(args[0])
         b, k = divmod(idx, BUNDLE_W)
@@ -116,16 +143,21 @@ def main():
             if field == "date_added":
                 recs[k].pop("us", None)
             recs[k][field] = value
-            con.execute("UPDATE tlog_bundles SET data = ? WHERE b = ?", (encode(recs), b))
+            if size % BUNDLE_W and b == size // BUNDLE_W:
+                edge_write(con, encode(recs), len(recs), etiles)
+            else:
+                con.execute("UPDATE tlog_bundles SET data = ? WHERE b = ?", (encode(recs), b))
             return
         # delete: this record goes; every later record moves down by one
         flat = [r for bb in sorted(rows) for r in decode(rows[bb])]
         del flat[idx]
         con.execute("BEGIN IMMEDIATE")
         con.execute("DELETE FROM tlog_bundles")
-        for i in range(0, len(flat), BUNDLE_W):
+        whole = len(flat) // BUNDLE_W * BUNDLE_W
+        for i in range(0, whole, BUNDLE_W):
             con.execute("INSERT INTO tlog_bundles(b, data) VALUES (?, ?)",
                         (i // BUNDLE_W, encode(flat[i:i + BUNDLE_W])))
+        edge_write(con, encode(flat[whole:]), len(flat) - whole, etiles)
         con.execute("COMMIT")
     elif cmd == "find":
         for b in sorted(rows):
@@ -136,8 +168,9 @@ def main():
         sys.exit(1)
     elif cmd == "save":
         tiles = [(i, bytes(d).hex()) for i, d in con.execute("SELECT id, data FROM tlog_tiles")]
-        json.dump({"bundles": [(b, d.hex()) for b, d in rows.items()], "tiles": tiles},
-                  open(args[0], "w"))
+        bundles = [(b, bytes(d).hex()) for b, d in con.execute("SELECT b, data FROM tlog_bundles")]
+        edge = bytes(con.execute("SELECT edge FROM tlog_state").fetchone()[0] or b"").hex()
+        json.dump({"bundles": bundles, "tiles": tiles, "edge": edge}, open(args[0], "w"))
     elif cmd == "restore":
         saved = json.load(open(args[0]))
         con.execute("BEGIN IMMEDIATE")
@@ -147,10 +180,14 @@ def main():
             con.execute("INSERT INTO tlog_bundles(b, data) VALUES (?, ?)", (b, bytes.fromhex(d)))
         for i, d in saved["tiles"]:
             con.execute("INSERT INTO tlog_tiles(id, data) VALUES (?, ?)", (i, bytes.fromhex(d)))
+        con.execute("UPDATE tlog_state SET edge = ?", (bytes.fromhex(saved["edge"]),))
         con.execute("COMMIT")
     elif cmd == "scramble-tiles":
         for i, d in list(con.execute("SELECT id, data FROM tlog_tiles")):
             con.execute("UPDATE tlog_tiles SET data = ? WHERE id = ?", (os.urandom(len(d)), i))
+        for t in etiles:
+            t[2] = bytearray(os.urandom(len(t[2])))
+        edge_write(con, ebundle, size % BUNDLE_W, etiles)
     else:
         sys.exit("unknown command " + cmd)
 

@@ -1445,7 +1445,7 @@ static void test_settings(void **state)
 	assert_string_equal(v, "beta");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_get(s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_set(s, "schema_version", "9", &err), ACC_EPERM);
 	assert_int_equal(acc_store_setting_set(s, "store.x", "9", &err), ACC_EPERM);
@@ -1515,7 +1515,7 @@ static void test_not_accord(void **state)
 	assert_non_null(strstr(err.msg, "newer"));
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE settings SET value = '3' WHERE key = 'schema_version'", NULL,
+	    sqlite3_exec(db, "UPDATE settings SET value = '4' WHERE key = 'schema_version'", NULL,
 	                 NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);

@@ -366,7 +366,7 @@ static void test_append_failure(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "CREATE TRIGGER fail_leaf BEFORE INSERT ON tlog_bundles"
+	                              "CREATE TRIGGER fail_leaf BEFORE UPDATE ON tlog_state"
 	                              " WHEN (SELECT value FROM settings WHERE key = 'x.fail') = '1'"
 	                              " BEGIN SELECT RAISE(ABORT, 'injected'); END;",
 	                              NULL, NULL, NULL),
@@ -814,7 +814,7 @@ static void test_migration(void **state)
 	assert_memory_equal(root.b, root2.b, 32);
 	char *v = NULL;
 	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "3");
+	assert_string_equal(v, "4");
 	acc_free(v);
 	/* and it goes on appending */
 	put_obj(f, "indicator--00000000-0000-4000-8000-000000000099", "{\"z\":1}", "alice");
@@ -994,6 +994,7 @@ static void test_convert_v2(void **state)
 	                              " WITHOUT ROWID;"
 	                              "DROP TABLE tlog_bundles; DROP TABLE tlog_tiles;"
 	                              "DROP TABLE tlog_runs; DROP TABLE tlog_run_chunks;"
+	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
 	                              "UPDATE settings SET value = '2' WHERE key = 'schema_version';",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
@@ -1019,6 +1020,88 @@ static void test_convert_v2(void **state)
 		free(entries[i]);
 	free(entries);
 	free(g);
+}
+
+static uint64_t get_varint_t(const uint8_t **p)
+{
+	uint64_t x = 0;
+	for (int shift = 0;; shift += 7) {
+		uint8_t c = *(*p)++;
+		x |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return x;
+	}
+}
+
+/* A schema-3 database (the partial bundle and the partial tiles in rows of
+ * their own) gets its edge moved into the state row when opened. The test
+ * writes the rows from the edge's documented layout (docs/internals/
+ * tlog.md section 6). */
+static void test_convert_v3(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	for (uint64_t i = 0; i < 300; i++) /* 300: every level has a partial tile */
+		append_leaf(f, i, 8, NULL);
+	uint64_t size = 0;
+	acc_tlog_hash root, root2;
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root, &err), ACC_OK);
+	acc_store_close(f->s);
+	f->s = NULL;
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT edge FROM tlog_state", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	size_t elen = (size_t)sqlite3_column_bytes(st, 0);
+	uint8_t *edge = malloc(elen);
+	memcpy(edge, sqlite3_column_blob(st, 0), elen);
+	sqlite3_finalize(st);
+	const uint8_t *p = edge, *end = edge + elen;
+	uint64_t nb = get_varint_t(&p), bl = get_varint_t(&p);
+	assert_int_equal(nb, 300 % 32);
+	sqlite3_stmt *ins = NULL;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "INSERT INTO tlog_bundles(b, data) VALUES (?1, ?2)", -1, &ins, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int(ins, 1, 300 / 32);
+	sqlite3_bind_blob(ins, 2, p, (int)bl, SQLITE_TRANSIENT);
+	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+	sqlite3_finalize(ins);
+	p += bl;
+	int tiles = 0;
+	assert_int_equal(
+	    sqlite3_prepare_v2(db, "INSERT INTO tlog_tiles(id, data) VALUES (?1, ?2)", -1, &ins, NULL),
+	    SQLITE_OK);
+	while (p < end) {
+		unsigned l = p[0], n = p[1];
+		p += 2;
+		uint64_t count = 300 >> l;
+		assert_int_equal(n, count % 32);
+		sqlite3_bind_int64(ins, 1, (int64_t)((uint64_t)l << 56 | count / 32));
+		sqlite3_bind_blob(ins, 2, p, (int)(n * 32), SQLITE_TRANSIENT);
+		assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+		sqlite3_reset(ins);
+		p += n * 32;
+		tiles++;
+	}
+	sqlite3_finalize(ins);
+	assert_true(tiles >= 3);
+	assert_int_equal(sqlite3_exec(db,
+	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
+	                              "UPDATE settings SET value = '3' WHERE key = 'schema_version';",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	free(edge);
+	assert_int_equal(acc_store_open_sqlite(f->path, &f->s, &err), ACC_OK);
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root2, &err), ACC_OK);
+	assert_int_equal(size, 300);
+	assert_memory_equal(root.b, root2.b, 32);
+	check_tree(f, f->s);
+	append_leaf(f, 300, 8, NULL);
+	check_tree(f, f->s);
 }
 
 /* Allocation failures in the log's paths leak nothing and leave the store
@@ -1089,6 +1172,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_big_log, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_convert_v2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_convert_v3, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

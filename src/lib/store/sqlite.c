@@ -64,10 +64,11 @@
 #include "core/alloc_int.h"
 #include "store/sqlite_int.h"
 #include "store/store_int.h"
+#include "tlog/tlog_int.h"
 
 /* ---- schema -------------------------------------------------------------- */
 
-#define SCHEMA_LATEST 3
+#define SCHEMA_LATEST 4
 
 /* Migration n (1-based) takes schema n-1 to n. Append only. */
 static const char *const migrations[SCHEMA_LATEST] = {
@@ -240,6 +241,11 @@ static const char *const migrations[SCHEMA_LATEST] = {
     " first BLOB NOT NULL,"
     " data BLOB NOT NULL);"
     "CREATE INDEX tlog_run_chunks_run ON tlog_run_chunks(run, first);",
+
+    /* 4: the right edge of the log (the partial bundle and the partial
+     * tile of every level) in the state row, rewritten with it once per
+     * commit, instead of a partial row per level; moved by convert_v4(). */
+    "ALTER TABLE tlog_state ADD COLUMN edge BLOB;",
 };
 
 /* The log's row layout (section "the transparency log: storage"). */
@@ -394,8 +400,8 @@ static const char *const sql_text[S__COUNT] = {
     [S_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
     [S_SETTING_SET] = "INSERT INTO settings(key, value) VALUES (?1, ?2)"
                       " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    [S_TLOG_STATE_GET] = "SELECT size, root FROM tlog_state WHERE id = 1",
-    [S_TLOG_STATE_SET] = "UPDATE tlog_state SET size = ?1, root = ?2 WHERE id = 1",
+    [S_TLOG_STATE_GET] = "SELECT size, root, edge FROM tlog_state WHERE id = 1",
+    [S_TLOG_STATE_SET] = "UPDATE tlog_state SET size = ?1, root = ?2, edge = ?3 WHERE id = 1",
     [S_BUNDLE_GET] = "SELECT data FROM tlog_bundles WHERE b = ?1",
     [S_BUNDLE_PUT] = "INSERT OR REPLACE INTO tlog_bundles(b, data) VALUES (?1, ?2)",
     [S_BUNDLES] = "SELECT b, data FROM tlog_bundles WHERE b >= ?1 ORDER BY b",
@@ -460,6 +466,18 @@ struct pkey {
 	uint8_t leaf[32], obj[32];
 };
 
+/* The right edge of the log: the records of the partial bundle (fewer than
+ * BUNDLE_W, with references among them) and, per level >= 2, the hashes of
+ * its partial tile (fewer than TILE_W). Serialised into tlog_state.edge:
+ * varint nb, varint bytes, the records, then {level, count, hashes} per
+ * level with a partial tile. */
+struct edge {
+	acc_buf bundle;
+	size_t nb;
+	uint8_t ntile[64];
+	uint8_t tile[64][TILE_W * ACC_TLOG_HASH_SIZE];
+};
+
 /* A subtree hash of level >= 1 waiting for its tile row. */
 struct pnode {
 	uint8_t level;
@@ -495,12 +513,13 @@ struct sq {
 	acc_tlog_hash tree_root;
 	int tree_loaded, tree_cached, tree_dirty;
 	uint64_t stored;
+	struct edge edge; /* of `stored` leaves: valid with tree_loaded / tree_cached */
 	char *pend; /* records (no references) of the pending leaves */
 	size_t pend_len, pend_cap, npend;
 	struct pnode *pnodes;
 	size_t npnodes, cappnodes;
 	acc_tlog_tree saved;
-	int saved_valid, saved_dirty;
+	int saved_valid, saved_dirty, snap_due;
 	size_t saved_pend_len, saved_npend, saved_npnodes;
 	int date_cache_ok; /* "YYYY-MM-DDTHH:MM:SS." of date_cache_sec */
 	int64_t date_cache_sec;
@@ -739,7 +758,8 @@ static acc_status clock_flush(struct sq *q, acc_error *err)
 /* The log's helpers (sections "the transparency log: ..."). */
 static acc_status tlog_flush(struct sq *q, acc_error *err);
 static acc_status flush_data(struct sq *q, acc_error *err);
-static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, acc_error *err);
+static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, struct edge *e,
+                             acc_error *err);
 static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
                               acc_error *err);
 static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err);
@@ -761,6 +781,7 @@ static void forget_txn_state(struct sq *q)
 	q->tree_loaded = 0;
 	q->tree_dirty = 0;
 	q->saved_valid = 0;
+	q->snap_due = 0;
 	q->pend_len = 0;
 	q->npend = 0;
 	q->npnodes = 0;
@@ -778,6 +799,8 @@ static void rollback_quiet(struct sq *q)
  * pending leaves back as they were before the call. */
 static void tree_undo(struct sq *q)
 {
+	if (q->snap_due)
+		return; /* the call appended nothing */
 	if (q->saved_valid) {
 		q->tree = q->saved;
 		q->tree_dirty = q->saved_dirty;
@@ -835,14 +858,9 @@ static acc_status wbegin(struct sq *q, acc_error *err)
 				return r;
 			}
 		}
-		q->saved_valid = q->tree_loaded;
-		if (q->tree_loaded) {
-			q->saved = q->tree;
-			q->saved_dirty = q->tree_dirty;
-			q->saved_pend_len = q->pend_len;
-			q->saved_npend = q->npend;
-			q->saved_npnodes = q->npnodes;
-		}
+		/* the undo point of this call: taken by its first append */
+		q->saved_valid = 0;
+		q->snap_due = 1;
 		return ACC_OK;
 	}
 	forget_txn_state(q);
@@ -968,9 +986,10 @@ static acc_status exec_sql(struct sq *q, const char *sql, acc_error *err, const 
 	return r;
 }
 
-/* The data steps of migrations 2 and 3 (after the log's sections). */
+/* The data steps of migrations 2, 3 and 4 (after the log's sections). */
 static acc_status backfill_v2(struct sq *q, acc_error *err);
 static acc_status convert_v3(struct sq *q, acc_error *err);
+static acc_status convert_v4(struct sq *q, acc_error *err);
 
 /* Create or migrate the schema, in one transaction. */
 static acc_status migrate(struct sq *q, acc_error *err)
@@ -1033,6 +1052,8 @@ static acc_status migrate(struct sq *q, acc_error *err)
 		r = backfill_v2(q, err);
 	if (r == ACC_OK && version == 2)
 		r = convert_v3(q, err);
+	if (r == ACC_OK && version == 3)
+		r = convert_v4(q, err);
 	if (r == ACC_OK && version < 3)
 		r = exec_sql(q, "DROP TABLE tlog_leaves; DROP TABLE tlog_nodes;", err,
 		             "migrating the schema");
@@ -1064,6 +1085,7 @@ static void sq_close(acc_store *s)
 	EVP_MD_free(q->md);
 	acc_buf_free(&q->ebuf);
 	acc_buf_free(&q->rbuf);
+	acc_buf_free(&q->edge.bundle);
 	acc_free(q->pend);
 	acc_free(q->pnodes);
 	acc_free(q->pkeys);
@@ -1085,6 +1107,7 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 	acc__store_init(&q->base, &sq_ops);
 	acc_buf_init(&q->ebuf, 0);
 	acc_buf_init(&q->rbuf, 0);
+	acc_buf_init(&q->edge.bundle, 0);
 	acc_tlog_tree_init(&q->tree);
 	q->run_cap = RUN_CAP;
 	q->md = EVP_MD_fetch(NULL, "SHA256", NULL);
@@ -1556,6 +1579,60 @@ static acc_status bundle_read(struct sq *q, uint64_t b, acc_buf *out, int *found
 	return r;
 }
 
+/* ---- the right edge --------------------------------------------------------- */
+
+static void edge_clear(struct edge *e)
+{
+	acc_buf_reset(&e->bundle);
+	e->nb = 0;
+	memset(e->ntile, 0, sizeof(e->ntile));
+}
+
+static void edge_encode(const struct edge *e, acc_buf *out)
+{
+	put_varint(out, e->nb);
+	put_varint(out, e->bundle.len);
+	acc_buf_append(out, e->bundle.data, e->bundle.len);
+	for (unsigned l = 2; l < 64; l++) {
+		if (!e->ntile[l])
+			continue;
+		acc_buf_putc(out, (char)l);
+		acc_buf_putc(out, (char)e->ntile[l]);
+		acc_buf_append(out, e->tile[l], (size_t)e->ntile[l] * ACC_TLOG_HASH_SIZE);
+	}
+}
+
+/* 0 when malformed (or out of memory: the bundle is copied). */
+static int edge_decode(const void *data, size_t len, struct edge *e)
+{
+	edge_clear(e);
+	if (!data || !len)
+		return 1; /* an empty log, or one whose edge is empty */
+	const uint8_t *p = data, *end = p + len;
+	uint64_t nb, bl;
+	if (!get_varint(&p, end, &nb) || !get_varint(&p, end, &bl) || nb >= BUNDLE_W ||
+	    bl > (uint64_t)(end - p))
+		return 0;
+	acc_buf_append(&e->bundle, p, (size_t)bl);
+	if (acc_buf_status(&e->bundle) != ACC_OK)
+		return 0;
+	e->nb = (size_t)nb;
+	p += bl;
+	while (p < end) {
+		if (end - p < 2)
+			return 0;
+		unsigned l = p[0], n = p[1];
+		p += 2;
+		if (l < 2 || l > 63 || !n || n >= TILE_W ||
+		    (size_t)(end - p) < (size_t)n * ACC_TLOG_HASH_SIZE)
+			return 0;
+		e->ntile[l] = (uint8_t)n;
+		memcpy(e->tile[l], p, (size_t)n * ACC_TLOG_HASH_SIZE);
+		p += (size_t)n * ACC_TLOG_HASH_SIZE;
+	}
+	return 1;
+}
+
 /* The k-th record of a run of records (a row with references, or the
  * pending ones without) into *r; uses two erecs of scratch (rs[2]). */
 static int nth_rec(const char *data, size_t len, size_t k, struct erec *rs, struct erec **r)
@@ -1574,8 +1651,44 @@ static int nth_rec(const char *data, size_t len, size_t k, struct erec *rs, stru
 	}
 }
 
+/* The edge to read: inside a write transaction the handle's own (that of
+ * its `stored` leaves), else the committed one, decoded into an allocation
+ * returned in *owned (acc_free it). *end: the leaves it closes. */
+static acc_status edge_get(struct sq *q, const struct edge **e, struct edge **owned, uint64_t *end,
+                           acc_error *err)
+{
+	*owned = NULL;
+	if (q->tree_loaded) {
+		*e = &q->edge;
+		*end = q->stored;
+		return ACC_OK;
+	}
+	struct edge *x = acc_calloc(1, sizeof(*x));
+	if (!x)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading the log");
+	acc_buf_init(&x->bundle, 0);
+	acc_tlog_hash root;
+	acc_status r = state_read(q, end, &root, x, err);
+	if (r) {
+		acc_buf_free(&x->bundle);
+		acc_free(x);
+		return r;
+	}
+	*e = *owned = x;
+	return ACC_OK;
+}
+
+static void edge_put(struct edge *owned)
+{
+	if (owned) {
+		acc_buf_free(&owned->bundle);
+		acc_free(owned);
+	}
+}
+
 /* The record of leaf `index` into *out: from the pending records inside a
- * write transaction, else from its bundle. ACC_ENOTFOUND. */
+ * write transaction, else from its bundle row, else from the edge.
+ * ACC_ENOTFOUND. */
 static acc_status rec_get(struct sq *q, uint64_t index, struct erec *out, acc_error *err)
 {
 	if (q->tree_loaded && index >= q->stored) {
@@ -1594,12 +1707,25 @@ static acc_status rec_get(struct sq *q, uint64_t index, struct erec *out, acc_er
 	acc_buf_init(&row, 0);
 	int found = 0;
 	acc_status st = bundle_read(q, index / BUNDLE_W, &row, &found, err);
-	if (st == ACC_OK) {
-		if (found && nth_rec(row.data, row.len, (size_t)(index % BUNDLE_W), rs, &r))
+	if (st == ACC_OK && found) {
+		if (nth_rec(row.data, row.len, (size_t)(index % BUNDLE_W), rs, &r))
 			memcpy(out, r, sizeof(*out));
 		else
-			st = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
-			                   (unsigned long long)index);
+			st = acc_error_set(err, ACC_EINTERNAL, NULL, "log bundle %llu is damaged",
+			                   (unsigned long long)(index / BUNDLE_W));
+	} else if (st == ACC_OK) {
+		const struct edge *e = NULL;
+		struct edge *owned = NULL;
+		uint64_t end = 0;
+		if ((st = edge_get(q, &e, &owned, &end, err)) == ACC_OK) {
+			if (index < end && index / BUNDLE_W == end / BUNDLE_W &&
+			    nth_rec(e->bundle.data, e->bundle.len, (size_t)(index % BUNDLE_W), rs, &r))
+				memcpy(out, r, sizeof(*out));
+			else
+				st = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
+				                   (unsigned long long)index);
+		}
+		edge_put(owned);
 	}
 	acc_buf_free(&row);
 	acc_free(rs);
@@ -1673,15 +1799,31 @@ static acc_status node_read(struct sq *q, unsigned level, uint64_t index, acc_tl
 	sqlite3_bind_int64(st, 1, tile_id(level, index / TILE_W));
 	int rc = sqlite3_step(st);
 	size_t off = (size_t)(index % TILE_W) * ACC_TLOG_HASH_SIZE;
-	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) >= off + ACC_TLOG_HASH_SIZE) {
+	int edge = 0;
+	if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == TILE_W * ACC_TLOG_HASH_SIZE)
 		memcpy(out->b, (const uint8_t *)sqlite3_column_blob(st, 0) + off, ACC_TLOG_HASH_SIZE);
-	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-		r = acc_error_set(err, ACC_ENOTFOUND, NULL, "log node (%u, %llu) is not complete",
-		                  level, (unsigned long long)index);
-	} else {
+	else if (rc == SQLITE_ROW)
+		r = acc_error_set(err, ACC_EINTERNAL, NULL, "log tile (%u, %llu) is damaged", level,
+		                  (unsigned long long)(index / TILE_W));
+	else if (rc == SQLITE_DONE)
+		edge = 1;
+	else
 		r = fail(q, rc, err, "reading a log node");
-	}
 	done(st);
+	if (!edge)
+		return r;
+	const struct edge *e = NULL;
+	struct edge *owned = NULL;
+	uint64_t end = 0;
+	if ((r = edge_get(q, &e, &owned, &end, err)) == ACC_OK) {
+		uint64_t count = end >> level; /* complete nodes of this level */
+		if (index < count && index / TILE_W == count / TILE_W && index % TILE_W < e->ntile[level])
+			memcpy(out->b, e->tile[level] + off, ACC_TLOG_HASH_SIZE);
+		else
+			r = acc_error_set(err, ACC_ENOTFOUND, NULL, "log node (%u, %llu) is not complete",
+			                  level, (unsigned long long)index);
+	}
+	edge_put(owned);
 	return r;
 }
 
@@ -1714,8 +1856,9 @@ static acc_status node_write_cb(void *ctx, unsigned level, uint64_t index,
 	return ACC_OK;
 }
 
-/* The stored state (size, root). */
-static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, acc_error *err)
+/* The stored state (size, root) and, when e is not NULL, its edge. */
+static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, struct edge *e,
+                             acc_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	acc_status r = prep(q, S_TLOG_STATE_GET, &st, err);
@@ -1726,6 +1869,11 @@ static acc_status state_read(struct sq *q, uint64_t *size, acc_tlog_hash *root, 
 	    sqlite3_column_bytes(st, 1) == ACC_TLOG_HASH_SIZE) {
 		*size = (uint64_t)sqlite3_column_int64(st, 0);
 		memcpy(root->b, sqlite3_column_blob(st, 1), ACC_TLOG_HASH_SIZE);
+		/* readers serve what the edge holds; tlog_load (the writer) also
+		 * checks that it fits the size */
+		if (e && !edge_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+		                      e))
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
 	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
 		r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's state row is damaged");
 	} else {
@@ -1753,7 +1901,7 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 		return ACC_OK;
 	uint64_t size = 0;
 	acc_tlog_hash root;
-	acc_status r = state_read(q, &size, &root, err);
+	acc_status r = state_read(q, &size, &root, NULL, err);
 	if (r)
 		return r;
 	pending_clear(q);
@@ -1765,6 +1913,12 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 		return ACC_OK;
 	}
 	q->tree_cached = 0;
+	/* the committed edge, then the frontier (its reads see rows and edge:
+	 * tree_loaded is still 0, so they take the committed state) */
+	if ((r = state_read(q, &size, &root, &q->edge, err)) != ACC_OK)
+		return r;
+	if (q->edge.nb != size % BUNDLE_W)
+		return acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge does not fit its size");
 	if ((r = acc_tlog_tree_load(&q->tree, size, node_read_cb, q, err)) != ACC_OK)
 		return r == ACC_ENOTFOUND ? acc_error_set(err, ACC_EINTERNAL, NULL,
 		                                          "the log's rows do not hold a tree of "
@@ -1814,95 +1968,68 @@ static acc_status runs_add(struct sq *q, acc_error *err);
 
 static acc_status flush_data(struct sq *q, acc_error *err)
 {
-	acc_buf row;
-	acc_buf_init(&row, 0);
 	acc_status r = ACC_OK;
+	struct edge *e = &q->edge;
 	uint64_t idx = q->stored;
-	const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
 	size_t left = q->npend;
 	struct erec *rs = left ? acc_malloc(2 * sizeof(*rs)) : NULL;
 	if (left && !rs)
-		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
-	while (r == ACC_OK && left) {
-		uint64_t b = idx / BUNDLE_W;
-		size_t off = (size_t)(idx % BUNDLE_W), take = BUNDLE_W - off;
-		if (take > left)
-			take = left;
-		acc_buf_reset(&row);
-		struct erec *prev = NULL, *cur = &rs[0];
-		if (off) { /* the stored beginning of this row: its last record */
-			int found = 0;
-			if ((r = bundle_read(q, b, &row, &found, err)) != ACC_OK)
-				break;
-			const uint8_t *rp = (const uint8_t *)row.data, *rend = rp + row.len;
-			size_t k = 0;
-			while (found && rp < rend && rec_decode(&rp, rend, prev, cur)) {
-				prev = cur;
-				cur = cur == &rs[0] ? &rs[1] : &rs[0];
-				k++;
-			}
-			if (!found || rp != rend || k != off) {
-				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log bundle %llu is damaged",
-				                  (unsigned long long)b);
-				break;
-			}
-		}
-		for (size_t k = 0; r == ACC_OK && k < take; k++) {
-			if (!rec_decode(&p, end, NULL, cur)) {
-				r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
-				break;
-			}
-			rec_encode(&row, cur, prev);
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
+	/* the entries: onto the edge's bundle, whole bundles out as rows */
+	struct erec *prev = NULL, *cur = rs;
+	if (left && e->nb) { /* the edge's last record, for the references */
+		const uint8_t *ep = (const uint8_t *)e->bundle.data, *eend = ep + e->bundle.len;
+		size_t k = 0;
+		while (ep < eend && rec_decode(&ep, eend, prev, cur)) {
 			prev = cur;
 			cur = cur == &rs[0] ? &rs[1] : &rs[0];
+			k++;
 		}
-		if (r != ACC_OK)
+		if (ep != eend || k != e->nb)
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
+	}
+	const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
+	while (r == ACC_OK && left) {
+		if (!rec_decode(&p, end, NULL, cur)) {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
 			break;
-		if (acc_buf_status(&row) != ACC_OK)
+		}
+		rec_encode(&e->bundle, cur, e->nb ? prev : NULL);
+		prev = cur;
+		cur = cur == &rs[0] ? &rs[1] : &rs[0];
+		e->nb++;
+		idx++;
+		left--;
+		if (acc_buf_status(&e->bundle) != ACC_OK) {
 			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
-		else
-			r = row_put(q, 0, (int64_t)b, row.data, row.len, err);
-		idx += take;
-		left -= take;
+			break;
+		}
+		if (e->nb == BUNDLE_W) {
+			r = row_put(q, 0, (int64_t)((idx - 1) / BUNDLE_W), e->bundle.data, e->bundle.len,
+			            err);
+			acc_buf_reset(&e->bundle);
+			e->nb = 0;
+		}
 	}
 	acc_free(rs);
+	/* the subtree hashes: onto the edge's tiles, whole tiles out as rows */
 	if (r == ACC_OK && q->npnodes)
 		qsort(q->pnodes, q->npnodes, sizeof(*q->pnodes), pnode_cmp);
-	uint8_t tile[TILE_W * ACC_TLOG_HASH_SIZE];
-	for (size_t i = 0; r == ACC_OK && i < q->npnodes;) {
-		unsigned level = q->pnodes[i].level;
-		uint64_t t = q->pnodes[i].index / TILE_W;
-		size_t off = (size_t)(q->pnodes[i].index % TILE_W), n = off;
-		if (off) { /* the stored beginning of this tile */
-			sqlite3_stmt *st = NULL;
-			if ((r = prep(q, S_TILE_GET, &st, err)) != ACC_OK)
-				break;
-			sqlite3_bind_int64(st, 1, tile_id(level, t));
-			int rc = sqlite3_step(st);
-			if (rc == SQLITE_ROW &&
-			    (size_t)sqlite3_column_bytes(st, 0) == off * ACC_TLOG_HASH_SIZE)
-				memcpy(tile, sqlite3_column_blob(st, 0), off * ACC_TLOG_HASH_SIZE);
-			else if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log tile (%u, %llu) is damaged",
-				                  level, (unsigned long long)t);
-			else
-				r = fail(q, rc, err, "reading a log tile");
-			done(st);
+	for (size_t i = 0; r == ACC_OK && i < q->npnodes; i++) {
+		const struct pnode *n = &q->pnodes[i];
+		unsigned l = n->level;
+		if (l < 2 || l > 63 || n->index % TILE_W != e->ntile[l]) {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "log nodes out of order");
+			break;
 		}
-		while (r == ACC_OK && i < q->npnodes && q->pnodes[i].level == level &&
-		       q->pnodes[i].index / TILE_W == t) {
-			if (q->pnodes[i].index % TILE_W != n) {
-				r = acc_error_set(err, ACC_EINTERNAL, NULL, "log nodes out of order");
-				break;
-			}
-			memcpy(tile + n * ACC_TLOG_HASH_SIZE, q->pnodes[i].hash.b, ACC_TLOG_HASH_SIZE);
-			n++;
-			i++;
+		memcpy(e->tile[l] + (size_t)e->ntile[l] * ACC_TLOG_HASH_SIZE, n->hash.b,
+		       ACC_TLOG_HASH_SIZE);
+		if (++e->ntile[l] == TILE_W) {
+			r = row_put(q, 1, tile_id(l, n->index / TILE_W), e->tile[l],
+			            TILE_W * ACC_TLOG_HASH_SIZE, err);
+			e->ntile[l] = 0;
 		}
-		if (r == ACC_OK)
-			r = row_put(q, 1, tile_id(level, t), tile, n * ACC_TLOG_HASH_SIZE, err);
 	}
-	acc_buf_free(&row);
 	if (r == ACC_OK)
 		r = runs_add(q, err);
 	if (r == ACC_OK) {
@@ -2183,12 +2310,24 @@ static acc_status tlog_flush(struct sq *q, acc_error *err)
 	if (r)
 		return r;
 	acc_tlog_tree_root(&q->tree, &q->tree_root);
+	acc_buf eb;
+	acc_buf_init(&eb, 0);
+	edge_encode(&q->edge, &eb);
+	if (acc_buf_status(&eb) != ACC_OK || eb.len > (size_t)INT_MAX) {
+		acc_buf_free(&eb);
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing the log's edge");
+	}
 	sqlite3_stmt *st = NULL;
-	if ((r = prep(q, S_TLOG_STATE_SET, &st, err)) != ACC_OK)
+	if ((r = prep(q, S_TLOG_STATE_SET, &st, err)) != ACC_OK) {
+		acc_buf_free(&eb);
 		return r;
+	}
 	sqlite3_bind_int64(st, 1, (int64_t)q->tree.size);
 	sqlite3_bind_blob(st, 2, q->tree_root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
-	if ((r = run(q, st, err, "writing the log's state")) != ACC_OK)
+	sqlite3_bind_blob(st, 3, eb.data ? eb.data : "", (int)eb.len, SQLITE_STATIC);
+	r = run(q, st, err, "writing the log's state");
+	acc_buf_free(&eb);
+	if (r != ACC_OK)
 		return r;
 	if (q->signer) {
 		acc_buf note;
@@ -2261,7 +2400,9 @@ static acc_status leaf_prepare(struct sq *q, const char *action, const char *col
 	                    .action = action};
 	memcpy(e.object_sha256, sha, 32);
 	acc_buf_reset(&q->ebuf);
-	acc_status r = acc_tlog_entry_canonical(&e, &q->ebuf, err);
+	/* the collection is an id the store resolved (or "-"), the date its
+	 * own, the action one of the list: only the member is checked */
+	acc_status r = acc__tlog_entry_trusted(&e, &q->ebuf, err);
 	if (r)
 		return r;
 	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l->hash);
@@ -2291,6 +2432,22 @@ static acc_status leaf_prepare(struct sq *q, const char *action, const char *col
 static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
                               acc_error *err)
 {
+	if (q->in_txn && q->snap_due) {
+		/* the state before this call's first append, for tree_undo; the
+		 * frontier is copied only as far as its size uses it */
+		q->snap_due = 0;
+		q->saved_valid = q->tree_loaded;
+		if (q->tree_loaded) {
+			q->saved.size = q->tree.size;
+			for (unsigned k = 0; k < 64; k++)
+				if (q->tree.size >> k & 1)
+					q->saved.peaks[k] = q->tree.peaks[k];
+			q->saved_dirty = q->tree_dirty;
+			q->saved_pend_len = q->pend_len;
+			q->saved_npend = q->npend;
+			q->saved_npnodes = q->npnodes;
+		}
+	}
 	acc_status r = tlog_load(q, err);
 	if (r)
 		return r;
@@ -2407,6 +2564,7 @@ static acc_status log_spill(struct sq *q, acc_error *err)
 /* Start appending to an empty log inside the migration's transaction. */
 static void log_start_empty(struct sq *q)
 {
+	edge_clear(&q->edge);
 	acc_tlog_tree_init(&q->tree);
 	q->tree_loaded = 1;
 	q->tree_dirty = 0;
@@ -2480,7 +2638,7 @@ static acc_status convert_v3(struct sq *q, acc_error *err)
 {
 	uint64_t size = 0;
 	acc_tlog_hash root, got;
-	acc_status r = state_read(q, &size, &root, err);
+	acc_status r = state_read(q, &size, &root, NULL, err);
 	if (r)
 		return r;
 	log_start_empty(q);
@@ -2550,6 +2708,71 @@ static acc_status convert_v3(struct sq *q, acc_error *err)
 		r = tlog_flush(q, err);
 	forget_txn_state(q);
 	q->tree_cached = 0;
+	return r;
+}
+
+/* Schema 3 -> 4: the partial bundle row and the partial tile rows of the
+ * tree of `size` leaves move into the state row's edge. */
+static acc_status convert_v4(struct sq *q, acc_error *err)
+{
+	uint64_t size = 0;
+	acc_tlog_hash root;
+	acc_status r = state_read(q, &size, &root, NULL, err);
+	if (r)
+		return r;
+	edge_clear(&q->edge);
+	int found = 0;
+	if (size % BUNDLE_W) {
+		r = bundle_read(q, size / BUNDLE_W, &q->edge.bundle, &found, err);
+		q->edge.nb = (size_t)(size % BUNDLE_W);
+		if (r == ACC_OK && !found)
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's last bundle is missing");
+	}
+	for (unsigned l = 2; r == ACC_OK && l < 64; l++) {
+		uint64_t count = size >> l;
+		if (!(count % TILE_W))
+			continue;
+		sqlite3_stmt *st = NULL;
+		if ((r = prep(q, S_TILE_GET, &st, err)) != ACC_OK)
+			break;
+		sqlite3_bind_int64(st, 1, tile_id(l, count / TILE_W));
+		int rc = sqlite3_step(st);
+		size_t n = (size_t)(count % TILE_W);
+		if (rc == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == n * ACC_TLOG_HASH_SIZE) {
+			memcpy(q->edge.tile[l], sqlite3_column_blob(st, 0), n * ACC_TLOG_HASH_SIZE);
+			q->edge.ntile[l] = (uint8_t)n;
+		} else {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's tile (%u, %llu) is damaged",
+			                  l, (unsigned long long)(count / TILE_W));
+		}
+		done(st);
+		if (r == ACC_OK) {
+			char sql[96];
+			snprintf(sql, sizeof(sql), "DELETE FROM tlog_tiles WHERE id = %lld",
+			         (long long)tile_id(l, count / TILE_W));
+			r = exec_sql(q, sql, err, "migrating the log");
+		}
+	}
+	if (r == ACC_OK && size % BUNDLE_W) {
+		char sql[96];
+		snprintf(sql, sizeof(sql), "DELETE FROM tlog_bundles WHERE b = %lld",
+		         (long long)(size / BUNDLE_W));
+		r = exec_sql(q, sql, err, "migrating the log");
+	}
+	acc_buf eb;
+	acc_buf_init(&eb, 0);
+	edge_encode(&q->edge, &eb);
+	sqlite3_stmt *st = NULL;
+	if (r == ACC_OK && acc_buf_status(&eb) != ACC_OK)
+		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory migrating the log");
+	if (r == ACC_OK && (r = prep(q, S_TLOG_STATE_SET, &st, err)) == ACC_OK) {
+		sqlite3_bind_int64(st, 1, (int64_t)size);
+		sqlite3_bind_blob(st, 2, root.b, ACC_TLOG_HASH_SIZE, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 3, eb.data ? eb.data : "", (int)eb.len, SQLITE_STATIC);
+		r = run(q, st, err, "migrating the log");
+	}
+	acc_buf_free(&eb);
+	edge_clear(&q->edge);
 	return r;
 }
 
@@ -4189,7 +4412,7 @@ static acc_status sq_tlog_state(acc_store *s, uint64_t *size, acc_tlog_hash *roo
 		acc_tlog_tree_root(&q->tree, root);
 		return ACC_OK;
 	}
-	return state_read(q, size, root, err);
+	return state_read(q, size, root, NULL, err);
 }
 
 static acc_status sq_tlog_read(acc_store *s, unsigned level, uint64_t index, acc_tlog_hash *out,
@@ -4255,6 +4478,34 @@ static acc_status recs_walk(struct sq *q, uint64_t from, rec_fn fn, void *ctx, a
 	if (r == ACC_OK && !stop && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		r = fail(q, rc, err, "reading the log");
 	done(st);
+	/* the edge's records: the leaves after the last whole bundle */
+	const struct edge *e = NULL;
+	struct edge *owned = NULL;
+	uint64_t eend = 0;
+	if (r == ACC_OK && !stop && (r = edge_get(q, &e, &owned, &eend, err)) == ACC_OK &&
+	    next < eend && next >= eend / BUNDLE_W * BUNDLE_W) {
+		const uint8_t *p = (const uint8_t *)e->bundle.data, *end = p + e->bundle.len;
+		struct erec *prev = NULL, *cur = &rs[0];
+		for (uint64_t i = eend / BUNDLE_W * BUNDLE_W; p < end; i++) {
+			if (!rec_decode(&p, end, prev, cur)) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
+				break;
+			}
+			if (i >= next) {
+				int c = fn(ctx, i, cur, err);
+				if (c < 0)
+					r = err && err->code ? err->code : ACC_EINTERNAL;
+				if (c) {
+					stop = 1;
+					break;
+				}
+				next = i + 1;
+			}
+			prev = cur;
+			cur = cur == &rs[0] ? &rs[1] : &rs[0];
+		}
+	}
+	edge_put(owned);
 	if (r == ACC_OK && !stop && q->tree_loaded && q->npend && next >= q->stored) {
 		/* the pending records (no references) */
 		const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;

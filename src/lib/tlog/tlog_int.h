@@ -77,4 +77,10 @@ uint8_t *acc__tlog_cosig_message(const char *text, size_t len, uint64_t timestam
 /* SHA-256 (OpenSSL's EVP digest, libsodium should it fail). Never fails. */
 void acc__tlog_sha256(const void *p, size_t n, uint8_t out[32]);
 
+/* acc_tlog_entry_canonical for a caller that made collection, date_added
+ * and action itself (the store: a collection id it resolved, a date it
+ * formatted, one of acc_tlog_actions): only the member name is checked.
+ * The bytes are the same. */
+acc_status acc__tlog_entry_trusted(const acc_tlog_entry *e, acc_buf *out, acc_error *err);
+
 #endif
