@@ -232,6 +232,9 @@ bench_tlog() {
 	printf '%-44s %14s %14s\n' "database bytes per object" \
 		"$(_get off_db_bytes_per_object)" "$(_get on_db_bytes_per_object)"
 	printf '%-44s %14s\n' "log CPU per object, microseconds" "$(_get log_us_per_object_cpu)"
+	printf '%-44s %14s\n' "inclusion proof from the store, microseconds" "$(_get proof_generate_us)"
+	printf '%-44s %14s\n' "leaf by leaf hash / by object hash, us" \
+		"$(_get find_by_leaf_hash_us) / $(_get find_by_object_hash_us)"
 	printf '%-44s %14s\n' "ratio, CPU time (on / off)" "$(_get ratio_cpu)"
 	goal_row "ratio, objects/s (on / off)" "$(_get ratio_wall)" ">=" 0.90 ""
 }

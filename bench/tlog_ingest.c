@@ -20,6 +20,11 @@
  * VM), each for off and on, and their ratios: the goal is that the log
  * costs under 10% of ingest throughput (ratio on/off >= 0.90).
  *
+ * With the log on, the reads of the public endpoints are timed at the end
+ * on the full store: an inclusion proof (acc_tlog_prove_inclusion over
+ * acc_store_tlog_read) of a random leaf, and the lookups by leaf hash and
+ * by object hash (lookup runs), 1,000 / 200 / 200 samples.
+ *
  * Output: "key value" lines, like the other benches. Exit 0, or 2 on any
  * failure (the store's message on stderr).
  */
@@ -92,11 +97,39 @@ static acc_status sign_cb(void *ctx, uint64_t size, const acc_tlog_hash *root, a
 }
 
 struct run {
+	double proof_us, find_us, by_object_us; /* log on: reads at the end */
 	double wall, cpu;
 	uint64_t leaves, checkpoint_size;
 	size_t bytes;
 	long long db_bytes; /* the database file once closed (WAL checkpointed) */
 };
+
+struct leaf_pick {
+	int ok;
+	acc_tlog_hash hash;
+	uint8_t obj[32];
+};
+
+static int pick_cb(void *ctx, const acc_store_leaf *l)
+{
+	struct leaf_pick *p = ctx;
+	const char *h = strstr(l->entry, "\"object_sha256\":\"");
+	p->hash = l->leaf_hash;
+	p->ok = h != NULL;
+	for (int i = 0; p->ok && i < 32; i++) {
+		unsigned v = 0;
+		p->ok = sscanf(h + 17 + 2 * i, "%2x", &v) == 1;
+		p->obj[i] = (uint8_t)v;
+	}
+	return 1;
+}
+
+static int count_cb(void *ctx, const acc_store_leaf *l)
+{
+	(void)l;
+	(*(int *)ctx)++;
+	return 0;
+}
 
 static void rm_db(const char *path)
 {
@@ -166,6 +199,41 @@ static struct run ingest(const char *path, int log_on, acc_tlog_key *key, size_t
 	}
 	if (acc_store_tlog_state(s, &out.leaves, NULL, &err))
 		die("state", &err);
+	if (log_on && out.leaves) {
+		/* reads: proofs and lookups of random leaves */
+		uint64_t x = 88172645463325252ull;
+		acc_tlog_hash proof[ACC_TLOG_PROOF_MAX];
+		size_t pn;
+		double t0 = now_seconds();
+		for (int i = 0; i < 1000; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			if (acc_tlog_prove_inclusion(x % out.leaves, out.leaves, acc_store_tlog_read, s,
+			                             proof, &pn, &err))
+				die("proof", &err);
+		}
+		out.proof_us = (now_seconds() - t0) / 1000 * 1e6;
+		struct leaf_pick lp;
+		double tf = 0, to = 0;
+		for (int i = 0; i < 200; i++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			memset(&lp, 0, sizeof(lp));
+			if (acc_store_tlog_leaves(s, x % out.leaves, 1, pick_cb, &lp, &err) || !lp.ok)
+				die("leaf", &err);
+			uint64_t got = 0;
+			double a = now_seconds();
+			if (acc_store_tlog_find(s, &lp.hash, UINT64_MAX, &got, &err) ||
+			    got != x % out.leaves)
+				die("find", &err);
+			double b = now_seconds();
+			int found = 0;
+			if (acc_store_tlog_by_object(s, lp.obj, 10, count_cb, &found, &err) || found < 1)
+				die("by object", &err);
+			tf += b - a;
+			to += now_seconds() - b;
+		}
+		out.find_us = tf / 200 * 1e6;
+		out.by_object_us = to / 200 * 1e6;
+	}
 	acc_store_checkpoint cp;
 	if (log_on) {
 		if (acc_store_checkpoint_get(s, &cp, &err))
@@ -274,6 +342,9 @@ int main(int argc, char **argv)
 	printf("ratio_cpu %.3f\n", con / coff);
 	printf("overhead_pct_cpu %.1f\n", 100.0 * (1.0 - con / coff));
 	printf("log_us_per_object_cpu %.2f\n", 1e6 * (cpu_on - cpu_off) / (double)n);
+	printf("proof_generate_us %.1f\n", best_on.proof_us);
+	printf("find_by_leaf_hash_us %.1f\n", best_on.find_us);
+	printf("find_by_object_hash_us %.1f\n", best_on.by_object_us);
 	printf("off_db_bytes_per_object %.0f\n", (double)best_off.db_bytes / (double)n);
 	printf("on_db_bytes_per_object %.0f\n", (double)best_on.db_bytes / (double)n);
 	acc_tlog_key_free(key);

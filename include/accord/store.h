@@ -53,7 +53,7 @@
  *    rows fill (recipients: NULL), reserved settings, member removal,
  *    query callbacks may be NULL, close from inside a callback is ignored.
  *
- * Changes by the log engineer (tamper-evidence issue, schema version 2):
+ * Changes by the log engineer (tamper-evidence issue, schema versions 2-4):
  *  - The transparency log lives in the store. Every object version put,
  *    every version deleted, every member added or removed and every member
  *    key added or revoked appends a leaf (accord/tlog.h entry) IN THE SAME
