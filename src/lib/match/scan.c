@@ -320,91 +320,25 @@ static int ends_with(const char *s, size_t n, const char *suffix)
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decode a *_hex or *_bin value exactly as eval.c's decode_binary does,
- * into the walk arena: 0, -1 where eval.c fails, -2 out of memory. */
+/* Decode a *_hex or *_bin value with the evaluator's own decoder, into the
+ * walk arena: 0, -1 where eval.c fails, -2 out of memory. */
 static int decode_binary(acc_arena *a, int hex, const json_t *j, wval *out)
 {
 	if (!json_is_string(j))
 		return -1;
-	const char *s = json_string_value(j);
-	size_t n = json_string_length(j);
-	unsigned char *b = acc_arena_alloc(a, n / 2 + 3);
-	if (!b)
-		return -2;
+	const unsigned char *b = NULL;
 	size_t k = 0;
-	if (hex) {
-		if (n % 2)
-			return -1;
-		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-			if (hi < 0 || lo < 0)
-				return -1;
-			b[k++] = (unsigned char)(hi << 4 | lo);
-		}
-	} else {
-		uint32_t acc = 0;
-		size_t q = 0, pads = 0;
-		int ended = 0;
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if (c >= 0x80)
-				return -1;
-			if (c == '=') {
-				ended = 1;
-				pads++;
-				continue;
-			}
-			int v = b64val(c);
-			if (v < 0 || ended)
-				continue;
-			acc = acc << 6 | (uint32_t)v;
-			if (++q == 4) {
-				b[k++] = (unsigned char)(acc >> 16);
-				b[k++] = (unsigned char)(acc >> 8);
-				b[k++] = (unsigned char)acc;
-				q = 0;
-				acc = 0;
-			}
-		}
-		if (q == 1 || (q == 2 && pads < 2) || (q == 3 && pads < 1))
-			return -1;
-		if (q == 2) {
-			b[k++] = (unsigned char)(acc >> 4);
-		} else if (q == 3) {
-			b[k++] = (unsigned char)(acc >> 10);
-			b[k++] = (unsigned char)(acc >> 2);
-		}
-	}
+	int r = acc__pattern_decode_binary(a, hex, json_string_value(j), json_string_length(j), &b,
+	                                   &k);
+	if (r == ACC__DECODE_NOMEM)
+		return -2;
+	if (r != 0)
+		return -1;
 	out->j = NULL;
-	out->items = NULL;
 	out->b = b;
 	out->n = k;
+	out->items = NULL;
 	return 0;
 }
 

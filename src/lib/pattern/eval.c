@@ -738,25 +738,20 @@ static int b64val(int c)
  * base64.standard_b64decode reads it (the OASIS matcher's decoder):
  * characters outside the alphabet are skipped, data stops at the first
  * '=', and a last group of 2 or 3 characters needs its padding. */
-static int decode_binary(ev *E, const char *key, const json_t *j, val *out)
+int acc__pattern_decode_binary(acc_arena *a, int hex, const char *s, size_t n,
+                               const unsigned char **out, size_t *outlen)
 {
-	if (!json_is_string(j))
-		return data_error(E, "property '%.60s' holds %s, not a string", key,
-		                  ends_with(key, strlen(key), "_hex") ? "no hex string"
-		                                                      : "no base64 string");
-	const char *s = json_string_value(j);
-	size_t n = json_string_length(j);
-	unsigned char *b = acc_arena_alloc(&E->scratch, n / 2 + 3);
+	unsigned char *b = acc_arena_alloc(a, n / 2 + 3);
 	if (!b)
-		return eoom(E);
+		return ACC__DECODE_NOMEM;
 	size_t k = 0;
-	if (ends_with(key, strlen(key), "_hex")) {
+	if (hex) {
 		if (n % 2)
-			return data_error(E, "property '%.60s' is not hex: odd number of digits", key);
+			return ACC__DECODE_ODD_HEX;
 		for (size_t i = 0; i < n; i += 2) {
 			int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
 			if (hi < 0 || lo < 0)
-				return data_error(E, "property '%.60s' is not hex", key);
+				return ACC__DECODE_BAD_HEX;
 			b[k++] = (unsigned char)(hi << 4 | lo);
 		}
 	} else {
@@ -766,7 +761,7 @@ static int decode_binary(ev *E, const char *key, const json_t *j, val *out)
 		for (size_t i = 0; i < n; i++) {
 			unsigned char c = (unsigned char)s[i];
 			if (c >= 0x80)
-				return data_error(E, "property '%.60s' is not base64: non-ASCII", key);
+				return ACC__DECODE_NON_ASCII;
 			if (c == '=') {
 				ended = 1;
 				pads++;
@@ -785,13 +780,41 @@ static int decode_binary(ev *E, const char *key, const json_t *j, val *out)
 			}
 		}
 		if (q == 1 || (q == 2 && pads < 2) || (q == 3 && pads < 1))
-			return data_error(E, "property '%.60s' is not base64: incorrect padding", key);
+			return ACC__DECODE_PADDING;
 		if (q == 2)
 			b[k++] = (unsigned char)(acc >> 4);
 		else if (q == 3) {
 			b[k++] = (unsigned char)(acc >> 10);
 			b[k++] = (unsigned char)(acc >> 2);
 		}
+	}
+	*out = b;
+	*outlen = k;
+	return 0;
+}
+
+static int decode_binary(ev *E, const char *key, const json_t *j, val *out)
+{
+	int hex = ends_with(key, strlen(key), "_hex");
+	if (!json_is_string(j))
+		return data_error(E, "property '%.60s' holds %s, not a string", key,
+		                  hex ? "no hex string" : "no base64 string");
+	const unsigned char *b = NULL;
+	size_t k = 0;
+	switch (acc__pattern_decode_binary(&E->scratch, hex, json_string_value(j),
+	                                   json_string_length(j), &b, &k)) {
+	case 0:
+		break;
+	case ACC__DECODE_NOMEM:
+		return eoom(E);
+	case ACC__DECODE_ODD_HEX:
+		return data_error(E, "property '%.60s' is not hex: odd number of digits", key);
+	case ACC__DECODE_BAD_HEX:
+		return data_error(E, "property '%.60s' is not hex", key);
+	case ACC__DECODE_NON_ASCII:
+		return data_error(E, "property '%.60s' is not base64: non-ASCII", key);
+	default:
+		return data_error(E, "property '%.60s' is not base64: incorrect padding", key);
 	}
 	out->k = V_BIN;
 	out->b = b;

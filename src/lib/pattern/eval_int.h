@@ -41,4 +41,18 @@ struct acc_pattern_obsset {
  * something patterns match as a cyber-observable object? */
 int acc__pattern_non_sco_type(const char *type);
 
+/* Decode a *_hex (hex != 0) or *_bin (base64, as leniently as the OASIS
+ * matcher: characters outside the alphabet are skipped, padding checked)
+ * string into bytes in arena a; the evaluator and the compiled matcher
+ * share it so they agree exactly. Returns 0 or one of ACC__DECODE_*. */
+enum {
+	ACC__DECODE_NOMEM = -2,
+	ACC__DECODE_ODD_HEX = -3,
+	ACC__DECODE_BAD_HEX = -4,
+	ACC__DECODE_NON_ASCII = -5,
+	ACC__DECODE_PADDING = -6,
+};
+int acc__pattern_decode_binary(acc_arena *a, int hex, const char *s, size_t n,
+                               const unsigned char **out, size_t *outlen);
+
 #endif
