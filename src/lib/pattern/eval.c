@@ -707,31 +707,7 @@ typedef struct vlist {
 	size_t n;
 } vlist;
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
 
 /* Decode the value of a *_hex (hex) or *_bin (base64) property into *out.
  * 0, or -1 with the error recorded. Base64 is read as Python's
@@ -749,7 +725,7 @@ int acc__pattern_decode_binary(acc_arena *a, int hex, const char *s, size_t n,
 		if (n % 2)
 			return ACC__DECODE_ODD_HEX;
 		for (size_t i = 0; i < n; i += 2) {
-			int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
+			int hi = acc__pattern_hexval((unsigned char)s[i]), lo = acc__pattern_hexval((unsigned char)s[i + 1]);
 			if (hi < 0 || lo < 0)
 				return ACC__DECODE_BAD_HEX;
 			b[k++] = (unsigned char)(hi << 4 | lo);
@@ -767,7 +743,7 @@ int acc__pattern_decode_binary(acc_arena *a, int hex, const char *s, size_t n,
 				pads++;
 				continue;
 			}
-			int v = b64val(c);
+			int v = acc__pattern_b64val(c);
 			if (v < 0 || ended)
 				continue;
 			acc = acc << 6 | (uint32_t)v;

@@ -601,31 +601,7 @@ static int enter(parser *P, acc_pattern_loc at)
 
 /* ---- constants ------------------------------------------------------------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
 
 /* Decode the current T_STRING token into data/len (arena, NUL-terminated). */
 static int decode_string(parser *P, const tok *t, const char **data, size_t *len)
@@ -750,7 +726,7 @@ static int decode_hex(parser *P, const tok *t, acc_pattern_const *c)
 	const char *s = P->L.s + t->start + 2;
 	size_t n = t->end - t->start - 3;
 	for (size_t i = 0; i < n; i++) {
-		if (hexval((unsigned char)s[i]) < 0) {
+		if (acc__pattern_hexval((unsigned char)s[i]) < 0) {
 			char what[48];
 			lexer l = P->L;
 			l.pos = t->start + 2 + i;
@@ -772,7 +748,7 @@ static int decode_hex(parser *P, const tok *t, acc_pattern_const *c)
 		return -1;
 	for (size_t i = 0; i < n; i += 2)
 		out[i / 2] =
-		    (char)(hexval((unsigned char)s[i]) << 4 | hexval((unsigned char)s[i + 1]));
+		    (char)(acc__pattern_hexval((unsigned char)s[i]) << 4 | acc__pattern_hexval((unsigned char)s[i + 1]));
 	c->data = out;
 	c->len = n / 2;
 	return 0;
@@ -794,7 +770,7 @@ static int decode_base64(parser *P, const tok *t, acc_pattern_const *c)
 			count++;
 			continue;
 		}
-		if (b64val(ch) < 0) {
+		if (acc__pattern_b64val(ch) < 0) {
 			char what[48];
 			lexer l = P->L;
 			l.pos = t->start + 2 + i;
@@ -826,7 +802,7 @@ static int decode_base64(parser *P, const tok *t, acc_pattern_const *c)
 	uint32_t acc = 0;
 	size_t bits = 0, o = 0;
 	for (size_t i = 0; i < n; i++) {
-		int v = b64val((unsigned char)s[i]);
+		int v = acc__pattern_b64val((unsigned char)s[i]);
 		if (v < 0)
 			continue;
 		acc = acc << 6 | (uint32_t)v;

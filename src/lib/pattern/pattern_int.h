@@ -45,4 +45,32 @@ const char *acc__pattern_time_msg(const acc_error *e);
 /* The minimal number of fraction digits that represent t exactly (0..9). */
 int acc__pattern_time_digits(const acc_time *t);
 
+/* Digit values of hex and base64 (RFC 4648 section 4) characters, -1 for
+ * others: shared by the parser's constants and the evaluator's decoder. */
+static inline int acc__pattern_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static inline int acc__pattern_b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
 #endif
