@@ -1445,7 +1445,7 @@ static void test_settings(void **state)
 	assert_string_equal(v, "beta");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_get(s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "4");
+	assert_string_equal(v, "5");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_set(s, "schema_version", "9", &err), ACC_EPERM);
 	assert_int_equal(acc_store_setting_set(s, "store.x", "9", &err), ACC_EPERM);
@@ -1515,7 +1515,7 @@ static void test_not_accord(void **state)
 	assert_non_null(strstr(err.msg, "newer"));
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE settings SET value = '4' WHERE key = 'schema_version'", NULL,
+	    sqlite3_exec(db, "UPDATE settings SET value = '5' WHERE key = 'schema_version'", NULL,
 	                 NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
@@ -1992,9 +1992,9 @@ static void test_query_plans(void **state)
 	     0,
 	     "objects_last",
 	     0},
-	    {"match[id]=one (object endpoint)", {.who = &member, .ids = i1}, 0, 0, "objects_id", 1},
-	    {"match[id]=two", {.who = &member, .ids = i2}, 0, 0, "objects_id", 1},
-	    {"versions endpoint", {.who = &member, .ids = i1}, 1, 0, "objects_id", 1},
+	    {"match[id]=one (object endpoint)", {.who = &member, .ids = i1}, 0, 0, "objects_idh", 1},
+	    {"match[id]=two", {.who = &member, .ids = i2}, 0, 0, "objects_idh", 1},
+	    {"versions endpoint", {.who = &member, .ids = i1}, 1, 0, "objects_idh", 1},
 	};
 	acc_buf all;
 	acc_buf_init(&all, 0);

@@ -798,6 +798,8 @@ static void test_migration(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "DROP TABLE tlog_state; DROP TABLE tlog_bundles;"
 	                              " DROP TABLE tlog_tiles; DROP TABLE tlog_runs;"
 	                              " DROP TABLE tlog_run_chunks; DROP TABLE tlog_checkpoints;"
@@ -814,8 +816,23 @@ static void test_migration(void **state)
 	assert_memory_equal(root.b, root2.b, 32);
 	char *v = NULL;
 	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "4");
+	assert_string_equal(v, "5");
 	acc_free(v);
+	/* schema 5's id keys were computed for the old rows: each is found by
+	 * id, and an id and version stay unique */
+	for (int i = 0; i < 10; i++) {
+		char id[80];
+		snprintf(id, sizeof(id), "indicator--00000000-0000-4000-8000-%012d", i);
+		const char *ids[2] = {id, NULL};
+		acc_store_requester all = {.admin = 1};
+		acc_store_query q = {.collection_id = C1, .ids = ids, .limit = 10, .who = &all};
+		acc_store_page_info info;
+		assert_int_equal(acc_store_object_query(f->s, &q, NULL, NULL, &info, &err), ACC_OK);
+		assert_int_equal(info.count, 1);
+	}
+	acc_store_object clash =
+	    make_obj("indicator--00000000-0000-4000-8000-000000000003", "{\"other\":1}", NULL);
+	assert_int_equal(acc_store_object_put(f->s, &clash, NULL, NULL, &err), ACC_EEXIST);
 	/* and it goes on appending */
 	put_obj(f, "indicator--00000000-0000-4000-8000-000000000099", "{\"z\":1}", "alice");
 	assert_int_equal(tree_size(f->s), 13);
@@ -994,6 +1011,8 @@ static void test_convert_v2(void **state)
 	                              " WITHOUT ROWID;"
 	                              "DROP TABLE tlog_bundles; DROP TABLE tlog_tiles;"
 	                              "DROP TABLE tlog_runs; DROP TABLE tlog_run_chunks;"
+	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
 	                              "UPDATE settings SET value = '2' WHERE key = 'schema_version';",
 	                              NULL, NULL, NULL),
@@ -1089,6 +1108,8 @@ static void test_convert_v3(void **state)
 	sqlite3_finalize(ins);
 	assert_true(tiles >= 3);
 	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
 	                              "UPDATE settings SET value = '3' WHERE key = 'schema_version';",
 	                              NULL, NULL, NULL),
