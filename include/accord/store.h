@@ -213,6 +213,10 @@ typedef enum acc_store_tlp {
 /* One object version. On put the caller fills everything but date_added and
  * seq; in query rows the store fills everything but recipients (NULL) and
  * json when the query has with_json = 0 (NULL, json_len 0). */
+/* The longest created_by_ref acc_store_object_prior returns (an identity
+ * id is 46 characters). */
+#define ACC_STORE_PRODUCER_MAX 255
+
 typedef struct acc_store_object {
 	const char *collection_id;
 	const char *id;           /* STIX id */
@@ -245,6 +249,20 @@ typedef struct acc_store_object {
 	 * under the same id is a duplicate. */
 	int version_from_date_added;
 } acc_store_object;
+
+/* The class of an object's current version (the last version of its
+ * latest spec_version; any producer), read with one fixed statement: for
+ * the rule that only an object's producer publishes new versions. *found
+ * is 0 when the collection holds no version of id. producer is the stored
+ * (folded) created_by_ref, "" when none; ACC_ELIMIT if it does not fit. */
+typedef struct acc_store_prior {
+	int found;
+	acc_store_tlp tlp;
+	char producer[ACC_STORE_PRODUCER_MAX + 1];
+} acc_store_prior;
+ACC_API acc_status acc_store_object_prior(acc_store *s, const char *collection_id,
+                                          const char *id, acc_store_prior *out,
+                                          acc_error *err) ACC_WUR;
 
 /* Store one object version. date_added and seq are assigned and written
  * back into *o (date_added = max(now, last + 1 us), strictly increasing per

@@ -1044,6 +1044,53 @@ static void test_duplicates(void **state)
 	rows_free(&rs);
 }
 
+/* acc_store_object_prior: the class of the current version (last version
+ * of the latest spec_version), or none. */
+static void test_prior(void **state)
+{
+	struct fx *f = *state;
+	acc_store *s = f->s;
+	acc_error err;
+	base_setup(s);
+	acc_store_prior p;
+	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.found, 0);
+	struct obj d = {.id = VX,
+	                .type = "indicator",
+	                .modified = "2024-01-02T00:00:00.000Z",
+	                .tlp = ACC_TLP_AMBER,
+	                .producer = "identity--AAAA0000-0000-4000-8000-000000000001"};
+	int dup;
+	acc_store_object o;
+	assert_int_equal(put_full(s, &d, &dup, &o, &err), ACC_OK);
+	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.found, 1);
+	assert_int_equal(p.tlp, ACC_TLP_AMBER);
+	assert_string_equal(p.producer, "identity--aaaa0000-0000-4000-8000-000000000001");
+	/* an older version does not change the current one */
+	struct obj old = d;
+	old.modified = "2024-01-01T00:00:00.000Z";
+	old.tlp = ACC_TLP_RED;
+	old.producer = NULL;
+	assert_int_equal(put_full(s, &old, &dup, &o, &err), ACC_OK);
+	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.tlp, ACC_TLP_AMBER);
+	/* a newer one does, and "" stands for no producer */
+	struct obj newer = old;
+	newer.modified = "2024-01-03T00:00:00.000Z";
+	assert_int_equal(put_full(s, &newer, &dup, &o, &err), ACC_OK);
+	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.found, 1);
+	assert_int_equal(p.tlp, ACC_TLP_RED);
+	assert_string_equal(p.producer, "");
+	/* another collection, or an unknown one, holds no version */
+	assert_int_equal(acc_store_object_prior(s, C2, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.found, 0);
+	assert_int_equal(acc_store_object_prior(s, "no-such-collection", VX, &p, &err), ACC_OK);
+	assert_int_equal(p.found, 0);
+	assert_int_equal(acc_store_object_prior(s, C1, NULL, &p, &err), ACC_EINVAL);
+}
+
 /* ---- delete -------------------------------------------------------------- */
 
 static void test_delete(void **state)
@@ -2127,6 +2174,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_spec_version, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_access_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_prior, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),

@@ -302,6 +302,7 @@ enum {
 	S_GRANT_DEL,
 	S_PERMS_GET,
 	S_GROUP,
+	S_PRIOR,
 	S_GROUP_FIX,
 	S_OBJ_INSERT,
 	S_RECIPIENT_ADD,
@@ -383,6 +384,10 @@ static const char *const sql_text[S__COUNT] = {
     [S_GROUP] = "SELECT seq, date_added, version, spec_version,"
                 " CASE WHEN ?4 OR version = ?3 THEN json END"
                 " FROM objects INDEXED BY objects_idh WHERE cid = ?1 AND idh = ?5 AND id = ?2",
+    /* The current version of one object (acc_store_object_prior). */
+    [S_PRIOR] = "SELECT tlp, producer FROM objects INDEXED BY objects_idh"
+                " WHERE cid = ?1 AND idh = ?2 AND id = ?3 AND s_latest = 1 AND s_last = 1"
+                " LIMIT 1",
     /* Rewrite the marks of one spec_version's rows where they changed. */
     [S_GROUP_FIX] = "UPDATE objects INDEXED BY objects_idh SET s_first = (version = ?4),"
                     " s_last = (version = ?5), s_latest = (spec_version = ?6)"
@@ -3250,6 +3255,16 @@ struct group {
 	size_t rows;
 };
 
+/* snprintf(dst, size, "%s", src) without printf: puts run it per version. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 /* Add a row; -1 when the object has too many spec_versions. */
 static int group_add(struct group *g, const char *spec, const char *ver, int stored)
 {
@@ -3261,17 +3276,17 @@ static int group_add(struct group *g, const char *spec, const char *ver, int sto
 		if (g->nsp == GROUP_SPECS || strlen(spec) > ACC__STORE_SPEC_MAX)
 			return -1;
 		g->nsp++;
-		snprintf(g->sp[i].spec, sizeof(g->sp[i].spec), "%s", spec);
-		snprintf(g->sp[i].min, sizeof(g->sp[i].min), "%s", ver);
-		snprintf(g->sp[i].max, sizeof(g->sp[i].max), "%s", ver);
+		copy_text(g->sp[i].spec, sizeof(g->sp[i].spec), spec);
+		copy_text(g->sp[i].min, sizeof(g->sp[i].min), ver);
+		copy_text(g->sp[i].max, sizeof(g->sp[i].max), ver);
 		g->sp[i].stored = 0;
 		if (g->nsp == 1 || strcmp(spec, g->sp[g->latest].spec) > 0)
 			g->latest = i;
 	} else {
 		if (strcmp(ver, g->sp[i].min) < 0)
-			snprintf(g->sp[i].min, sizeof(g->sp[i].min), "%s", ver);
+			copy_text(g->sp[i].min, sizeof(g->sp[i].min), ver);
 		if (strcmp(ver, g->sp[i].max) > 0)
-			snprintf(g->sp[i].max, sizeof(g->sp[i].max), "%s", ver);
+			copy_text(g->sp[i].max, sizeof(g->sp[i].max), ver);
 	}
 	if (stored) {
 		g->sp[i].stored = 1;
@@ -3329,6 +3344,42 @@ static acc_status group_read(struct sq *q, int64_t cid, const char *id, struct g
 }
 
 /* ---- objects: put -------------------------------------------------------- */
+
+static acc_status sq_object_prior(acc_store *s, const char *collection_id, const char *id,
+                                  acc_store_prior *out, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	int64_t cid = 0;
+	acc_status r = resolve_cid(q, collection_id, &cid, err);
+	if (r == ACC_ENOTFOUND) {
+		acc_error_clear(err);
+		return ACC_OK; /* no collection: no version */
+	}
+	sqlite3_stmt *st = NULL;
+	if (r != ACC_OK || (r = prep(q, S_PRIOR, &st, err)) != ACC_OK)
+		return r;
+	sqlite3_bind_int64(st, 1, cid);
+	sqlite3_bind_int64(st, 2, id_hash(id, strlen(id)));
+	bind_text(st, 3, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *p = col_text(st, 1);
+		size_t n = p ? strlen(p) : 0;
+		if (n > ACC_STORE_PRODUCER_MAX) {
+			r = acc_error_set(err, ACC_ELIMIT, NULL,
+			                  "the producer of %.80s is longer than %d bytes", id,
+			                  ACC_STORE_PRODUCER_MAX);
+		} else {
+			out->found = 1;
+			out->tlp = (acc_store_tlp)sqlite3_column_int(st, 0);
+			memcpy(out->producer, p ? p : "", n + 1);
+		}
+	} else if (rc != SQLITE_DONE) {
+		r = fail(q, rc, err, "reading an object's current version");
+	}
+	done(st);
+	return r;
+}
 
 static const char media_prefix[] = "application/stix+json;version=";
 
@@ -5129,6 +5180,7 @@ static const struct acc_store_ops sq_ops = {
     .member_remove = sq_member_remove,
     .grant = sq_grant,
     .perms = sq_perms,
+    .object_prior = sq_object_prior,
     .object_put = sq_object_put,
     .object_query = sq_object_query,
     .object_delete = sq_object_delete,
