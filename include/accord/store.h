@@ -124,6 +124,10 @@ typedef struct acc_store_collection {
 	/* (added) 1: the node refuses unsigned objects in this collection
 	 * (accord collection add --require-signed); stored by collection_add */
 	int require_signed;
+	/* (added, schema 6) 1: anyone may read this collection's TLP:CLEAR
+	 * objects without credentials (accord collection add --public);
+	 * stored by collection_add, changed by acc_store_collection_set_public */
+	int public_read;
 } acc_store_collection;
 
 /* name: 1..64 URL-unreserved characters [A-Za-z0-9._~-] (ACC_EINVAL
@@ -150,6 +154,10 @@ ACC_API acc_status acc_store_collection_get(acc_store *s, const char *root, cons
 					    acc_store_collection *out, acc_error *err) ACC_WUR;
 typedef int (*acc_store_collection_cb)(void *ctx, const acc_store_collection *c);
 /* root NULL lists every collection. In creation order. */
+/* Make a collection readable anonymously (its CLEAR objects) or not.
+ * ACC_ENOTFOUND for an unknown collection id. */
+ACC_API acc_status acc_store_collection_set_public(acc_store *s, const char *collection_id,
+                                                   int public_read, acc_error *err) ACC_WUR;
 ACC_API acc_status acc_store_collection_list(acc_store *s, const char *root,
 					     acc_store_collection_cb cb, void *ctx,
 					     acc_error *err) ACC_WUR;

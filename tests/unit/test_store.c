@@ -329,6 +329,26 @@ static void test_roots_collections(void **state)
 	n = 0;
 	assert_int_equal(acc_store_collection_list(s, "default", coll_count_cb, &n, &err), ACC_OK);
 	assert_int_equal(n, 2);
+
+	/* public_read: stored by add, changed by set_public */
+	assert_int_equal(acc_store_collection_get(s, "default", C1, &c, &err), ACC_OK);
+	assert_int_equal(c.public_read, 0);
+	assert_int_equal(acc_store_collection_set_public(s, C1, 1, &err), ACC_OK);
+	assert_int_equal(acc_store_collection_get(s, "default", C1, &c, &err), ACC_OK);
+	assert_int_equal(c.public_read, 1);
+	assert_int_equal(acc_store_collection_set_public(s, C1, 0, &err), ACC_OK);
+	assert_int_equal(acc_store_collection_get(s, "default", "one", &c, &err), ACC_OK);
+	assert_int_equal(c.public_read, 0);
+	assert_int_equal(acc_store_collection_set_public(s, "8f2b8a0c-4e65-4f50-9c9d-3b2a4f5e6d7c",
+	                                                 1, &err),
+	                 ACC_ENOTFOUND);
+	acc_store_collection pub = {.id = "9f2b8a0c-4e65-4f50-9c9d-3b2a4f5e6d7c",
+	                            .root = "second",
+	                            .title = "p",
+	                            .public_read = 1};
+	assert_int_equal(acc_store_collection_add(s, &pub, &err), ACC_OK);
+	assert_int_equal(acc_store_collection_get(s, "second", pub.id, &c, &err), ACC_OK);
+	assert_int_equal(c.public_read, 1);
 }
 
 /* ---- members and grants -------------------------------------------------- */
@@ -1492,7 +1512,7 @@ static void test_settings(void **state)
 	assert_string_equal(v, "beta");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_get(s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "6");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_set(s, "schema_version", "9", &err), ACC_EPERM);
 	assert_int_equal(acc_store_setting_set(s, "store.x", "9", &err), ACC_EPERM);
@@ -1562,7 +1582,7 @@ static void test_not_accord(void **state)
 	assert_non_null(strstr(err.msg, "newer"));
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE settings SET value = '5' WHERE key = 'schema_version'", NULL,
+	    sqlite3_exec(db, "UPDATE settings SET value = '6' WHERE key = 'schema_version'", NULL,
 	                 NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);

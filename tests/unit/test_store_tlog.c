@@ -798,7 +798,8 @@ static void test_migration(void **state)
 	sqlite3 *db = NULL;
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              "ALTER TABLE collections DROP COLUMN public_read;"
+	                              " DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
 	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "DROP TABLE tlog_state; DROP TABLE tlog_bundles;"
 	                              " DROP TABLE tlog_tiles; DROP TABLE tlog_runs;"
@@ -816,7 +817,7 @@ static void test_migration(void **state)
 	assert_memory_equal(root.b, root2.b, 32);
 	char *v = NULL;
 	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "5");
+	assert_string_equal(v, "6");
 	acc_free(v);
 	/* schema 5's id keys were computed for the old rows: each is found by
 	 * id, and an id and version stay unique */
@@ -1011,7 +1012,8 @@ static void test_convert_v2(void **state)
 	                              " WITHOUT ROWID;"
 	                              "DROP TABLE tlog_bundles; DROP TABLE tlog_tiles;"
 	                              "DROP TABLE tlog_runs; DROP TABLE tlog_run_chunks;"
-	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              "ALTER TABLE collections DROP COLUMN public_read;"
+	                              " DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
 	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
 	                              "UPDATE settings SET value = '2' WHERE key = 'schema_version';",
@@ -1108,7 +1110,8 @@ static void test_convert_v3(void **state)
 	sqlite3_finalize(ins);
 	assert_true(tiles >= 3);
 	assert_int_equal(sqlite3_exec(db,
-	                              "DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
+	                              "ALTER TABLE collections DROP COLUMN public_read;"
+	                              " DROP INDEX objects_idh; ALTER TABLE objects DROP COLUMN idh;"
 	                              " CREATE UNIQUE INDEX objects_id ON objects(cid, id, version);"
 	                              "ALTER TABLE tlog_state DROP COLUMN edge;"
 	                              "UPDATE settings SET value = '3' WHERE key = 'schema_version';",

@@ -69,7 +69,7 @@
 
 /* ---- schema -------------------------------------------------------------- */
 
-#define SCHEMA_LATEST 5
+#define SCHEMA_LATEST 6
 
 /* Migration n (1-based) takes schema n-1 to n. Append only. */
 static const char *const migrations[SCHEMA_LATEST] = {
@@ -258,6 +258,9 @@ static const char *const migrations[SCHEMA_LATEST] = {
     "UPDATE objects SET idh = acc_idh(id);"
     "DROP INDEX objects_id;"
     "CREATE INDEX objects_idh ON objects(cid, idh);",
+
+    /* 6: collections whose CLEAR objects anyone may read (--public). */
+    "ALTER TABLE collections ADD COLUMN public_read INTEGER NOT NULL DEFAULT 0;",
 };
 
 /* The log's row layout (section "the transparency log: storage"). */
@@ -289,6 +292,7 @@ enum {
 	S_ROOT_LIST,
 	S_COLL_CLASH,
 	S_COLL_ADD,
+	S_COLL_PUBLIC,
 	S_COLL_GET,
 	S_COLL_LIST,
 	S_MEMBER_ADD,
@@ -359,12 +363,13 @@ static const char *const sql_text[S__COUNT] = {
                     " ORDER BY name",
     [S_COLL_CLASH] = "SELECT id, alias FROM collections WHERE id = ?1"
                      " OR (root = ?2 AND (alias = ?1 OR alias = ?3 OR id = ?3)) LIMIT 1",
-    [S_COLL_ADD] = "INSERT INTO collections(id, root, title, description, alias, require_signed)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [S_COLL_GET] = "SELECT id, root, title, description, alias, require_signed FROM collections"
-                   " WHERE root = ?1 AND (id = ?2 OR alias = ?2) ORDER BY id = ?2 DESC LIMIT 1",
-    [S_COLL_LIST] = "SELECT id, root, title, description, alias, require_signed FROM collections"
-                    " WHERE ?1 IS NULL OR root = ?1 ORDER BY cid",
+    [S_COLL_ADD] = "INSERT INTO collections(id, root, title, description, alias, require_signed,"
+                   " public_read) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [S_COLL_PUBLIC] = "UPDATE collections SET public_read = ?2 WHERE id = ?1",
+    [S_COLL_GET] = "SELECT id, root, title, description, alias, require_signed, public_read"
+                   " FROM collections WHERE root = ?1 AND (id = ?2 OR alias = ?2) ORDER BY id = ?2 DESC LIMIT 1",
+    [S_COLL_LIST] = "SELECT id, root, title, description, alias, require_signed,"
+                    " public_read FROM collections WHERE ?1 IS NULL OR root = ?1 ORDER BY cid",
     [S_MEMBER_ADD] = "INSERT INTO members(name, identity, admin, secret_hash, created)"
                      " VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_MEMBER_GET] = "SELECT name, identity, admin, secret_hash, removed FROM members"
@@ -2955,7 +2960,27 @@ static acc_status sq_collection_add(acc_store *s, const acc_store_collection *c,
 		bind_text(st, 4, c->description);
 		bind_text(st, 5, c->alias);
 		sqlite3_bind_int(st, 6, c->require_signed ? 1 : 0);
+		sqlite3_bind_int(st, 7, c->public_read ? 1 : 0);
 		r = run(q, st, err, "adding a collection");
+	}
+	return wend(q, r, err);
+}
+
+static acc_status sq_collection_set_public(acc_store *s, const char *collection_id,
+                                           int public_read, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	acc_status r = wbegin(q, err);
+	if (r)
+		return r;
+	sqlite3_stmt *st = NULL;
+	if ((r = prep(q, S_COLL_PUBLIC, &st, err)) == ACC_OK) {
+		bind_text(st, 1, collection_id);
+		sqlite3_bind_int(st, 2, public_read);
+		r = run(q, st, err, "changing a collection");
+		if (r == ACC_OK && sqlite3_changes(q->db) == 0)
+			r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no collection '%.64s'",
+			                  collection_id);
 	}
 	return wend(q, r, err);
 }
@@ -2987,6 +3012,7 @@ static acc_status coll_row(struct sq *q, sqlite3_stmt *st, acc_store_collection 
 		}
 	}
 	out->require_signed = sqlite3_column_int(st, 5);
+	out->public_read = sqlite3_column_int(st, 6);
 	if (!ok) {
 		memset(out, 0, sizeof(*out));
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading a collection");
@@ -5172,6 +5198,7 @@ static const struct acc_store_ops sq_ops = {
     .root_list = sq_root_list,
     .collection_add = sq_collection_add,
     .collection_get = sq_collection_get,
+    .collection_set_public = sq_collection_set_public,
     .collection_list = sq_collection_list,
     .member_add = sq_member_add,
     .member_get = sq_member_get,

@@ -236,6 +236,18 @@ acc_status acc_store_collection_get(acc_store *s, const char *root, const char *
 	return leave(s, s->ops->collection_get(s, root, id_or_alias, out, err));
 }
 
+acc_status acc_store_collection_set_public(acc_store *s, const char *collection_id,
+                                          int public_read, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!collection_id)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
+		                              "collection_set_public without collection"));
+	return leave(s, s->ops->collection_set_public(s, collection_id, public_read ? 1 : 0, err));
+}
+
 acc_status acc_store_collection_list(acc_store *s, const char *root, acc_store_collection_cb cb,
                                      void *ctx, acc_error *err)
 {

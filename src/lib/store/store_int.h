@@ -45,6 +45,8 @@ struct acc_store_ops {
 	acc_status (*collection_add)(acc_store *s, const acc_store_collection *c, acc_error *err);
 	acc_status (*collection_get)(acc_store *s, const char *root, const char *id_or_alias,
 	                             acc_store_collection *out, acc_error *err);
+	acc_status (*collection_set_public)(acc_store *s, const char *collection_id,
+	                                    int public_read, acc_error *err);
 	acc_status (*collection_list)(acc_store *s, const char *root, acc_store_collection_cb cb,
 	                              void *ctx, acc_error *err);
 
