@@ -28,6 +28,29 @@ ACC_API char *acc_strndup(const char *s, size_t n);
  * JSON is created (every acc_ entry point that builds JSON calls it). */
 ACC_API void acc_alloc_init_json(void);
 
+/* ---- a region for one thread's jansson values -------------------------------------------
+ * Between acc_json_region_enter(r) and acc_json_region_leave() on a thread,
+ * jansson's allocations on that thread (with acc_alloc_init_json) are cut
+ * from r by bumping a pointer, and freeing them is a no-op; when r is full
+ * they come from the heap, as outside. So parsing a large document costs no
+ * malloc or free per value, and dropping its tree frees nothing. Failure
+ * injection applies to region allocations too.
+ * Rules: every value made inside is released (json_decref) inside, or never
+ * (a value of the region freed after leave would reach acc_free); values
+ * made outside may be freed inside. acc_json_region_reset(r, keep) reclaims
+ * the whole region for reuse, returning its memory beyond keep bytes to the
+ * system. One region, one thread at a time. */
+typedef struct acc_json_region acc_json_region;
+/* Reserve address space for `reserve` bytes (memory is used as touched).
+ * NULL when out of memory. */
+ACC_API acc_json_region *acc_json_region_new(size_t reserve);
+ACC_API void acc_json_region_enter(acc_json_region *r);
+ACC_API void acc_json_region_leave(void);
+/* Bytes handed out since the last reset. */
+ACC_API size_t acc_json_region_used(const acc_json_region *r);
+ACC_API void acc_json_region_reset(acc_json_region *r, size_t keep);
+ACC_API void acc_json_region_free(acc_json_region *r);
+
 /* Failure injection: after n more successful allocations, every following
  * allocation fails until acc_alloc_fail_reset(). n < 0 disables. */
 ACC_API void acc_alloc_fail_after(long n);

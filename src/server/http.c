@@ -35,6 +35,7 @@
 #include <sodium.h>
 
 #include "accord/alloc.h"
+#include "pipeline.h"
 #include "server.h"
 
 /* TLS 1.2 and 1.3 only (GnuTLS priority string). libmicrohttpd does not ask
@@ -55,7 +56,16 @@ typedef struct exchange {
 	const char *qvalues[MAX_QUERY_PARAMS];
 	size_t nq;
 	acc_server *srv;
+	/* A POST runs on the pool (pipeline.h) while its connection is
+	 * suspended; the answer waits in rs until libmicrohttpd calls again. */
+	acc_pool_job job;
+	struct MHD_Connection *conn;
+	acc_http_response rs;
+	int ready;
 } exchange;
+
+/* The pool that runs POSTs, for acc_server_run's lifetime. */
+static acc_pool *post_pool;
 
 typedef struct query_ctx {
 	exchange *x;
@@ -172,6 +182,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c, acc_http_response
 	return ret;
 }
 
+/* A pool thread: answer the POST, then wake its connection. */
+static void run_post(void *arg)
+{
+	exchange *x = arg;
+	acc_taxii_handle(x->srv, &x->arena, &x->rq, &x->rs);
+	x->ready = 1;
+	MHD_resume_connection(x->conn);
+}
+
 static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const char *url,
                                       const char *method, const char *version,
                                       const char *upload_data, size_t *upload_data_size,
@@ -244,9 +263,25 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (x->ready) {
+		x->ready = 0;
+		return send_response(c, &x->rs);
+	}
 	if (x->answered)
 		return MHD_YES;
 	x->answered = 1;
+	if (x->rq.method == ACC_METHOD_POST && !x->too_large && post_pool) {
+		/* Off libmicrohttpd's thread: the connection waits, suspended. */
+		x->rq.body = x->body.data;
+		x->rq.body_len = x->body.len;
+		x->conn = c;
+		acc_http_response_init(&x->rs);
+		x->job.fn = run_post;
+		x->job.arg = x;
+		MHD_suspend_connection(c);
+		acc_pool_submit(post_pool, &x->job);
+		return MHD_YES;
+	}
 	acc_http_response_init(&rs);
 	if (x->too_large) {
 		acc_taxii_error(&rs, 413,
@@ -376,12 +411,26 @@ static void wipe_free(char *s)
 	}
 }
 
+/* Stop the POST pool (running what was submitted) and the committer. */
+static void stop_pipeline(acc_committer *c)
+{
+	acc_pool_stop(post_pool);
+	post_pool = NULL;
+	acc_committer_fini(c);
+}
+
 acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *err)
 {
 	acc_error_clear(err);
 	const acc_node_config *conf = acc_node_conf(n);
 	const char *listen = opt && opt->listen ? opt->listen : conf->listen;
 	unsigned threads = opt && opt->threads ? opt->threads : conf->threads;
+	if (threads == 0) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = c < 1 ? 1 : (unsigned)c;
+	}
+	if (threads > 32)
+		threads = 32;
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	acc_server srv;
@@ -389,14 +438,25 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	acc_status st = parse_listen(listen, &ss, &sl, host, sizeof(host), err);
 	if (st != ACC_OK)
 		return st;
-	if ((st = acc_server_init(&srv, n, threads, err)) != ACC_OK)
+	/* Store handles: one per libmicrohttpd thread and one per pool thread,
+	 * so that reads never wait for a handle held by a POST. */
+	if ((st = acc_server_init(&srv, n, 2 * threads, err)) != ACC_OK)
 		return st;
+	acc_committer committer;
+	acc_committer_init(&committer, 32);
+	srv.committer = &committer;
+	if ((st = acc_pool_start(&post_pool, threads, err)) != ACC_OK) {
+		acc_committer_fini(&committer);
+		acc_server_fini(&srv);
+		return st;
+	}
 	char *cert = NULL, *key = NULL;
 	if (conf->tls_cert) {
 		cert = read_pem(conf->tls_cert, err);
 		key = cert ? read_pem(conf->tls_key, err) : NULL;
 		if (!cert || !key) {
 			wipe_free(cert);
+			stop_pipeline(&committer);
 			acc_server_fini(&srv);
 			return ACC_EIO;
 		}
@@ -411,7 +471,7 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 	                 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
 	struct MHD_OptionItem tls_opts[] = {
 	    {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
@@ -420,7 +480,7 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	    {MHD_OPTION_END, 0, NULL}};
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, access_handler, &srv, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)srv.nworkers,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
 	    connection_cb, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_ARRAY, tls_opts,
@@ -429,6 +489,7 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	wipe_free(key);
 	if (!d) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		stop_pipeline(&committer);
 		acc_server_fini(&srv);
 		return acc_error_set(err, ACC_EIO, NULL,
 		                     "cannot listen on %s (address in use, or a bad TLS "
@@ -457,6 +518,11 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	struct timespec tick = {0, 20 * 1000 * 1000};
 	for (int i = 0; i < 1500 && atomic_load(&srv.inflight) > 0; i++)
 		nanosleep(&tick, NULL);
+	/* POSTs still running finish (their connections are resumed) before
+	 * the daemon stops: nothing is abandoned inside a commit. */
+	stop_pipeline(&committer);
+	for (int i = 0; i < 250 && atomic_load(&srv.inflight) > 0; i++)
+		nanosleep(&tick, NULL); /* their answers leave */
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	acc_server_fini(&srv);

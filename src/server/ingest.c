@@ -30,6 +30,7 @@
 #include "accord/sig.h"
 #include "accord/stix.h"
 #include "accord/uuid.h"
+#include "pipeline.h"
 #include "server.h"
 
 /* Status entries grown in the request arena. */
@@ -88,44 +89,11 @@ static const char *report_errors(acc_arena *a, const acc_stix_report *r)
 	return s ? s : "the object is not valid STIX";
 }
 
-/* The class of a stored version of id (any producer may have made it), for
- * the rule that only an object's creator makes new versions. */
-typedef struct prior_ctx {
-	acc_arena *a;
-	int found;
-	acc_policy_tlp tlp;
-	const char *producer;
-} prior_ctx;
-
-static int prior_cb(void *ctx, const acc_store_object *o)
-{
-	prior_ctx *p = ctx;
-	p->found = 1;
-	p->tlp = (acc_policy_tlp)o->tlp;
-	p->producer = o->producer ? acc_arena_strdup(p->a, o->producer) : NULL;
-	return 1;
-}
-
-static acc_status find_prior(acc_store *s, acc_arena *a, const char *collection_id, const char *id,
-                             prior_ctx *p, acc_error *err)
-{
-	const char *ids[2] = {id, NULL};
-	acc_store_requester all = {.admin = 1};
-	acc_store_query q = {.collection_id = collection_id,
-	                     .ids = ids,
-	                     .version_flags = 1u << ACC_MATCH_LAST,
-	                     .limit = 1,
-	                     .who = &all};
-	acc_store_page_info info;
-	memset(p, 0, sizeof(*p));
-	p->a = a;
-	return acc_store_object_query(s, &q, prior_cb, p, &info, err);
-}
-
 /* The submitting member's active keys (arena). */
 typedef struct member_keys {
 	acc_arena *a;
 	acc_sig_pubkey *k;
+	const char **ids; /* key IDs, parallel to k */
 	size_t n, cap;
 	int failed;
 } member_keys;
@@ -136,29 +104,39 @@ static int member_key_cb(void *ctx, const acc_store_member_key *k)
 	if (mk->n == mk->cap) {
 		size_t nc = mk->cap ? mk->cap * 2 : 4;
 		acc_sig_pubkey *nk = acc_arena_alloc(mk->a, nc * sizeof(*nk));
-		if (!nk) {
+		const char **ni = acc_arena_alloc(mk->a, nc * sizeof(*ni));
+		if (!nk || !ni) {
 			mk->failed = 1;
 			return 1;
 		}
-		if (mk->n)
+		if (mk->n) {
 			memcpy(nk, mk->k, mk->n * sizeof(*nk));
+			memcpy(ni, mk->ids, mk->n * sizeof(*ni));
+		}
 		mk->k = nk;
+		mk->ids = ni;
 		mk->cap = nc;
 	}
 	/* stored keys were parsed when registered; a failure here is skipped */
 	if (acc_sig_pubkey_parse(k->public_key, strlen(k->public_key), &mk->k[mk->n], NULL) ==
-	    ACC_OK)
+	    ACC_OK) {
+		if (!(mk->ids[mk->n] = acc_arena_strdup(mk->a, k->key_id))) {
+			mk->failed = 1;
+			return 1;
+		}
 		mk->n++;
+	}
 	return 0;
 }
 
 /* The signature rules: NULL when the object may go on, else the failure
  * message. */
 static const char *check_signature(acc_arena *a, const acc_store_collection *col,
-                                   const member_keys *mk, const json_t *obj)
+                                   const member_keys *mk, const json_t *obj, int *is_signed)
 {
 	int present = 0;
 	acc_error e;
+	*is_signed = 0;
 	if (acc_sig_extension_check(obj, &present, &e) != ACC_OK)
 		return acc_arena_printf(a, "malformed Accord signature: %s%s%s", e.path,
 		                        e.path[0] ? ": " : "", e.msg);
@@ -172,8 +150,10 @@ static const char *check_signature(acc_arena *a, const acc_store_collection *col
 	}
 	acc_sig_result r = ACC_SIG_NONE;
 	acc_status st = acc_sig_verify_object(obj, mk->k, mk->n, &r, NULL, &e);
-	if (st == ACC_OK && r == ACC_SIG_OK)
+	if (st == ACC_OK && r == ACC_SIG_OK) {
+		*is_signed = 1;
 		return NULL;
+	}
 	if (r == ACC_SIG_UNKNOWN_KEY)
 		return acc_arena_printf(a,
 		                        "signature rejected (unknown-key): not signed by a key "
@@ -184,31 +164,75 @@ static const char *check_signature(acc_arena *a, const acc_store_collection *col
 	                        e.msg[0] ? e.msg : "the signature does not verify");
 }
 
-/* Outcome of one object: 1 stored, 0 failure (message set), -1 store error. */
-static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
-                      const acc_store_collection *col, const member_keys *mk, json_t *obj,
-                      size_t index, acc_stix_report *report, acc_buf *canon,
-                      const char **id_out, const char **version_out, const char **msg,
-                      acc_error *err)
+
+/* ---- one request: prepared without the store's write lock, written by the
+ * group committer ------------------------------------------------------------------------- */
+
+/* One object of the envelope after the checks that need no store. */
+typedef struct prepared {
+	const char *id, *version; /* for the status (arena) */
+	const char *msg;          /* refused already: why */
+	int ready;                /* valid: to be written */
+	int is_signed;            /* verified with the keys of the snapshot */
+	acc_store_object o;       /* json in the request's canonical buffer */
+	acc_policy_class cls;
+} prepared;
+
+typedef struct post_ctx {
+	acc_arena *a;
+	const acc_http_request *rq;
+	const acc_store_collection *col;
+	prepared *v;
+	size_t n;
+	const member_keys *mk; /* the snapshot the signatures were checked with */
+	int any_signed;
+	entries ok, bad;
+	acc_store_status st;
+} post_ctx;
+
+/* Copy a member of obj that is a string into the arena ("" when absent is
+ * NULL); sets *oom on failure. */
+static const char *str_copy(acc_arena *a, const json_t *obj, const char *key, int *oom)
 {
-	*msg = NULL;
-	*id_out = "";
-	*version_out = "";
+	const char *v = str_member(obj, key);
+	if (!v)
+		return NULL;
+	const char *c = acc_arena_strdup(a, v);
+	if (!c)
+		*oom = 1;
+	return c;
+}
+
+/* The checks of one object that need no store. 0 with p->msg set when it is
+ * refused, 1 when p is ready (its canonical JSON appended to canon at
+ * *offset), -1 on an internal failure (err). */
+static int prepare_one(acc_arena *a, const acc_http_request *rq, const acc_store_collection *col,
+                       const member_keys *mk, json_t *obj, size_t index,
+                       acc_stix_report *report, acc_buf *canon, size_t *offset, prepared *p,
+                       acc_error *err)
+{
+	memset(p, 0, sizeof(*p));
+	p->id = "";
+	p->version = "";
 	if (!json_is_object(obj)) {
-		*msg = acc_arena_printf(a, "/objects/%zu is not a JSON object", index);
+		p->msg = acc_arena_printf(a, "/objects/%zu is not a JSON object", index);
 		return 0;
 	}
-	const char *id = str_member(obj, "id"), *type = str_member(obj, "type");
+	int oom = 0;
+	const char *id = str_copy(a, obj, "id", &oom), *type = str_copy(a, obj, "type", &oom);
+	const char *modified = str_copy(a, obj, "modified", &oom);
+	const char *created = str_copy(a, obj, "created", &oom);
+	if (oom)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory"), -1;
 	if (id)
-		*id_out = id;
-	const char *modified = str_member(obj, "modified"), *created = str_member(obj, "created");
-	*version_out = modified ? modified : created ? created : "";
+		p->id = id;
+	p->version = modified ? modified : created ? created : "";
 	if (!id || !type) {
-		*msg = "an object needs a string id and type";
+		p->msg = "an object needs a string id and type";
 		return 0;
 	}
 	if (strcmp(type, "bundle") == 0) {
-		*msg = "a bundle is not stored: post its objects in the envelope";
+		p->msg = "a bundle is not stored: post its objects in the envelope";
 		return 0;
 	}
 	char pointer[48];
@@ -217,83 +241,154 @@ static int ingest_one(acc_worker *w, acc_arena *a, const acc_http_request *rq,
 	if (acc_stix_validate_object(obj, pointer, 0, NULL, report, err) != ACC_OK)
 		return -1;
 	if (acc_stix_report_errors(report)) {
-		*msg = report_errors(a, report);
+		p->msg = report_errors(a, report);
 		return 0;
 	}
-	if ((*msg = check_signature(a, col, mk, obj)) != NULL)
+	if ((p->msg = check_signature(a, col, mk, obj, &p->is_signed)) != NULL)
 		return 0;
-	acc_policy_class cls;
 	acc_error perr;
-	if (acc_policy_classify(NULL, obj, rq->who.identity, a, &cls, &perr) != ACC_OK) {
-		*msg = acc_arena_printf(a, "%s%s%s", perr.path, perr.path[0] ? ": " : "", perr.msg);
+	if (acc_policy_classify(NULL, obj, rq->who.identity, a, &p->cls, &perr) != ACC_OK) {
+		p->msg = acc_arena_printf(a, "%s%s%s", perr.path, perr.path[0] ? ": " : "", perr.msg);
 		return 0;
 	}
-	prior_ctx prior;
-	if (find_prior(w->store, a, col->id, id, &prior, err) != ACC_OK)
-		return -1;
-	acc_policy_class pcls = {.tlp = prior.tlp, .producer = prior.producer};
-	acc_policy_requester prq = {.kind = ACC_POLICY_MEMBER,
-	                            .identity = rq->who.identity,
-	                            .perms = ACC_POLICY_WRITE,
-	                            .admin = rq->who.admin};
-	acc_policy_decision d;
-	if (acc_policy_can_write(NULL, &cls, prior.found ? &pcls : NULL, &prq, &d) !=
-	    ACC_POLICY_ALLOW) {
-		*msg = d.msg ? d.msg : "not permitted";
-		return 0;
-	}
-	acc_buf_reset(canon);
+	*offset = canon->len;
 	if (acc_json_canonical(obj, canon, &perr) != ACC_OK || acc_buf_status(canon) != ACC_OK) {
-		*msg = acc_arena_printf(a, "cannot write the canonical form: %s", perr.msg);
+		if (acc_buf_status(canon) == ACC_ENOMEM)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory"), -1;
+		p->msg = acc_arena_printf(a, "cannot write the canonical form: %s", perr.msg);
 		return 0;
 	}
-	const char *spec = str_member(obj, "spec_version");
+	const char *spec = str_copy(a, obj, "spec_version", &oom);
+	if (oom)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory"), -1;
 	if (!spec)
-		spec = json_object_get(obj, "created") ? "2.0" : "2.1";
-	acc_store_object o = {.collection_id = col->id,
-	                      .id = id,
-	                      .type = type,
-	                      .spec_version = spec,
-	                      .json = canon->data,
-	                      .json_len = canon->len,
-	                      .member = rq->who.name,
-	                      .tlp = (acc_store_tlp)cls.tlp,
-	                      .producer = cls.producer};
+		spec = created ? "2.0" : "2.1";
+	p->o = (acc_store_object){.collection_id = col->id,
+	                          .id = id,
+	                          .type = type,
+	                          .spec_version = spec,
+	                          .json_len = canon->len - *offset,
+	                          .member = rq->who.name,
+	                          .tlp = (acc_store_tlp)p->cls.tlp,
+	                          .producer = p->cls.producer};
 	const char *vs = modified ? modified : created;
 	if (vs) {
-		if (acc_time_parse(vs, strlen(vs), &o.version, &perr) != ACC_OK) {
-			*msg = "modified/created is not a timestamp";
+		if (acc_time_parse(vs, strlen(vs), &p->o.version, &perr) != ACC_OK) {
+			p->msg = "modified/created is not a timestamp";
 			return 0;
 		}
 	} else {
-		o.version_from_date_added = 1;
+		p->o.version_from_date_added = 1;
 	}
-	if (cls.n_recipients) {
-		const char **r = acc_arena_alloc(a, (cls.n_recipients + 1) * sizeof(*r));
+	if (p->cls.n_recipients) {
+		const char **r = acc_arena_alloc(a, (p->cls.n_recipients + 1) * sizeof(*r));
 		if (!r)
 			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory"), -1;
-		memcpy(r, cls.recipients, cls.n_recipients * sizeof(*r));
-		r[cls.n_recipients] = NULL;
-		o.recipients = r;
+		memcpy(r, p->cls.recipients, p->cls.n_recipients * sizeof(*r));
+		r[p->cls.n_recipients] = NULL;
+		p->o.recipients = r;
 	}
-	int dup = 0;
-	acc_status st = acc_store_object_put(w->store, &o, NULL, &dup, err);
-	if (st == ACC_EEXIST) {
-		*msg = "another object with this id and version is already stored";
-		return 0;
-	}
-	if (st == ACC_EINVAL || st == ACC_EINVALID) {
-		*msg = acc_arena_printf(a, "the store refused the object: %s", err->msg);
-		return 0;
-	}
-	if (st != ACC_OK)
-		return -1;
-	if (!vs) {
-		char ts[ACC_TIME_STRLEN];
-		acc_time_format(&o.date_added, 6, ts);
-		*version_out = acc_arena_strdup(a, ts);
-	}
+	p->ready = 1;
 	return 1;
+}
+
+/* Do the member's active keys still equal the snapshot? */
+typedef struct keys_check {
+	const member_keys *mk;
+	size_t seen;
+	int same;
+} keys_check;
+
+static int keys_check_cb(void *ctx, const acc_store_member_key *k)
+{
+	keys_check *kc = ctx;
+	int found = 0;
+	for (size_t i = 0; i < kc->mk->n && !found; i++)
+		found = strcmp(kc->mk->ids[i], k->key_id) == 0;
+	if (!found) {
+		kc->same = 0;
+		return 1;
+	}
+	kc->seen++;
+	return 0;
+}
+
+static void post_reset(void *ctx)
+{
+	post_ctx *c = ctx;
+	c->ok.n = 0;
+	c->bad.n = 0;
+}
+
+/* The writes of one request, inside the committer's transaction: the
+ * producer rule against the current version, the puts and the status. */
+static acc_status post_apply(void *ctx, acc_store *s, acc_error *err)
+{
+	post_ctx *c = ctx;
+	acc_arena *a = c->a;
+	post_reset(c);
+	int keys_same = 1;
+	if (c->any_signed) {
+		/* A key revoked after the snapshot verifies nothing here. */
+		keys_check kc = {.mk = c->mk, .same = 1};
+		acc_status st = acc_store_member_key_list(s, c->rq->who.name, 1, keys_check_cb, &kc, err);
+		if (st != ACC_OK)
+			return st;
+		keys_same = kc.same && kc.seen == c->mk->n;
+	}
+	acc_policy_requester prq = {.kind = ACC_POLICY_MEMBER,
+	                            .identity = c->rq->who.identity,
+	                            .perms = ACC_POLICY_WRITE,
+	                            .admin = c->rq->who.admin};
+	for (size_t i = 0; i < c->n; i++) {
+		prepared *p = &c->v[i];
+		const char *msg = p->msg, *version = p->version;
+		if (p->ready && p->is_signed && !keys_same)
+			msg = "the submitting member's keys changed while this request was checked; "
+			      "post the object again";
+		if (p->ready && !msg) {
+			acc_store_prior prior;
+			acc_status st = acc_store_object_prior(s, c->col->id, p->id, &prior, err);
+			if (st != ACC_OK)
+				return st;
+			acc_policy_class pcls = {.tlp = (acc_policy_tlp)prior.tlp,
+			                         .producer = prior.producer[0] ? prior.producer : NULL};
+			acc_policy_decision d;
+			if (acc_policy_can_write(NULL, &p->cls, prior.found ? &pcls : NULL, &prq, &d) !=
+			    ACC_POLICY_ALLOW) {
+				msg = d.msg ? d.msg : "not permitted";
+			} else {
+				acc_store_object o = p->o; /* the put writes back into it */
+				int dup = 0;
+				st = acc_store_object_put(s, &o, NULL, &dup, err);
+				if (st == ACC_EEXIST) {
+					msg = "another object with this id and version is already stored";
+				} else if (st == ACC_EINVAL || st == ACC_EINVALID) {
+					msg = acc_arena_printf(a, "the store refused the object: %s",
+					                       err->msg);
+					if (!msg)
+						return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+				} else if (st != ACC_OK) {
+					return st;
+				} else if (o.version_from_date_added) {
+					char ts[ACC_TIME_STRLEN];
+					acc_time_format(&o.version, 6, ts);
+					if (!(version = acc_arena_strdup(a, ts)))
+						return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+				}
+			}
+		}
+		if (!(msg ? entry_add(a, &c->bad, p->id, version, msg)
+		          : entry_add(a, &c->ok, p->id, version, NULL)))
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory");
+	}
+	c->st.success_count = c->ok.n;
+	c->st.failure_count = c->bad.n;
+	c->st.successes = c->ok.v;
+	c->st.nsuccesses = c->ok.n;
+	c->st.failures = c->bad.v;
+	c->st.nfailures = c->bad.n;
+	return acc_store_status_put(s, &c->st, err);
 }
 
 static void maybe_expire(acc_server *srv, acc_worker *w)
@@ -311,6 +406,83 @@ static void maybe_expire(acc_server *srv, acc_worker *w)
 		atomic_store(&srv->last_expire, last); /* try again next time */
 }
 
+/* Each pool thread parses envelopes into its own region (accord/alloc.h):
+ * no malloc or free per JSON value; the tree is dropped before the write. */
+#define INGEST_REGION_RESERVE ((size_t)1 << 30) /* address space; used as touched */
+#define INGEST_REGION_KEEP    ((size_t)64 << 20) /* kept mapped between requests */
+static _Thread_local acc_json_region *ingest_region;
+
+typedef enum prep_result { PREP_OK, PREP_ANSWERED, PREP_OOM, PREP_FAILED } prep_result;
+
+/* Step 1, without the write lock: parse the envelope, take a snapshot of the
+ * member's keys (checked again under the lock when a signature depends on
+ * it), then check every object (validation, signature, class) and write its
+ * canonical form into canon. The JSON tree is gone when this returns.
+ * PREP_ANSWERED: rs holds the error answer. */
+static prep_result prepare_request(acc_worker *w, acc_arena *a, const acc_http_request *rq,
+                                   const acc_store_collection *col, post_ctx *c,
+                                   member_keys *mk, acc_buf *canon, acc_http_response *rs)
+{
+	json_t *env = NULL, *objects = NULL;
+	acc_error err;
+	if (!ingest_region)
+		ingest_region = acc_json_region_new(INGEST_REGION_RESERVE);
+	acc_json_region_enter(ingest_region); /* NULL: the heap */
+	acc_status pst = acc_envelope_parse(rq->body, rq->body_len, &env, &objects, &err);
+	prep_result res = PREP_OK;
+	acc_stix_report *report = NULL;
+	size_t *offsets = NULL;
+	if (pst == ACC_EPARSE) {
+		acc_taxii_error(rs, 422, "the body is not JSON: %u:%u: %s", err.line, err.column,
+		                err.msg);
+		res = PREP_ANSWERED;
+		goto out;
+	}
+	if (pst != ACC_OK) {
+		acc_taxii_error(rs, pst == ACC_ENOMEM ? 500 : 422, "%s", err.msg);
+		res = PREP_ANSWERED;
+		goto out;
+	}
+	size_t n = objects ? json_array_size(objects) : 0;
+	c->n = n;
+	report = acc_stix_report_new();
+	if (!report) {
+		res = PREP_OOM;
+		goto out;
+	}
+	if (n) {
+		c->v = acc_arena_alloc(a, n * sizeof(*c->v));
+		offsets = acc_arena_alloc(a, n * sizeof(*offsets));
+		if (!c->v || !offsets) {
+			res = PREP_OOM;
+			goto out;
+		}
+	}
+	if (acc_store_member_key_list(w->store, rq->who.name, 1, member_key_cb, mk, &err) !=
+	        ACC_OK ||
+	    mk->failed) {
+		res = mk->failed ? PREP_OOM : PREP_FAILED;
+		goto out;
+	}
+	for (size_t i = 0; i < n && res == PREP_OK; i++) {
+		int r = prepare_one(a, rq, col, mk, json_array_get(objects, i), i, report, canon,
+		                    &offsets[i], &c->v[i], &err);
+		if (r < 0)
+			res = err.code == ACC_ENOMEM ? PREP_OOM : PREP_FAILED;
+		c->any_signed |= r > 0 && c->v[i].is_signed;
+	}
+	if (res == PREP_OK)
+		for (size_t i = 0; i < n; i++)
+			if (c->v[i].ready)
+				c->v[i].o.json = canon->data + offsets[i];
+out:
+	acc_stix_report_free(report);
+	json_decref(env);
+	acc_json_region_leave();
+	acc_json_region_reset(ingest_region, INGEST_REGION_KEEP);
+	return res;
+}
+
 void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
                             const acc_http_request *rq, const acc_store_collection *col,
                             const acc_store_root *root, acc_http_response *rs)
@@ -322,91 +494,42 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 		                (unsigned long long)root->max_content_length);
 		return;
 	}
-	json_t *env = NULL, *objects = NULL;
-	acc_error err;
-	acc_status pst = acc_envelope_parse(rq->body, rq->body_len, &env, &objects, &err);
-	if (pst == ACC_EPARSE) {
-		acc_taxii_error(rs, 422, "the body is not JSON: %u:%u: %s", err.line, err.column,
-		                err.msg);
-		return;
-	}
-	if (pst != ACC_OK) {
-		acc_taxii_error(rs, pst == ACC_ENOMEM ? 500 : 422, "%s", err.msg);
-		return;
-	}
-	acc_stix_report *report = acc_stix_report_new();
 	acc_buf canon;
-	acc_buf_init(&canon, 0);
-	entries ok = {0}, bad = {0};
-	acc_store_status st = {0};
+	acc_buf_init(&canon, rq->body_len + 64);
+	post_ctx c = {.a = a, .rq = rq, .col = col};
+	member_keys mk = {.a = a};
+	c.mk = &mk;
 	char sid[ACC_UUID_STRLEN];
 	acc_uuid u;
-	int store_failed = 0, oom = !report;
-	if (!oom && acc_uuid_v4(&u) != ACC_OK)
-		oom = 1;
-	if (oom)
-		goto done;
-	acc_uuid_format(&u, sid);
-	acc_time_now(&st.request_timestamp);
-	if (acc_store_begin(w->store, &err) != ACC_OK) {
-		store_failed = 1;
-		goto done;
+	prep_result pr = prepare_request(w, a, rq, col, &c, &mk, &canon, rs);
+	if (pr == PREP_ANSWERED)
+		goto out;
+	if (pr == PREP_OK && acc_uuid_v4(&u) != ACC_OK)
+		pr = PREP_OOM;
+	if (pr == PREP_OK) {
+		/* Step 2: the writes, grouped with other requests' in one
+		 * transaction with the status; the 202 leaves after its commit. */
+		acc_uuid_format(&u, sid);
+		acc_time_now(&c.st.request_timestamp);
+		c.st.id = sid;
+		c.st.root = root->name;
+		c.st.member = rq->who.name;
+		c.st.status = "complete";
+		c.st.total = c.n;
+		c.st.pending_count = 0;
+		acc_commit_job job = {.apply = post_apply, .reset = post_reset, .ctx = &c};
+		if (acc_commit(srv->committer, w->store, &job) != ACC_OK)
+			pr = job.result == ACC_ENOMEM ? PREP_OOM : PREP_FAILED;
 	}
-	/* The member's keys, read in the transaction: a key revoked before it
-	 * began verifies nothing here. */
-	member_keys mk = {.a = a};
-	if (acc_store_member_key_list(w->store, rq->who.name, 1, member_key_cb, &mk, &err) !=
-	        ACC_OK ||
-	    mk.failed) {
-		store_failed = 1;
-		goto done;
-	}
-	size_t n = objects ? json_array_size(objects) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *id, *version, *msg;
-		int r = ingest_one(w, a, rq, col, &mk, json_array_get(objects, i), i, report,
-		                   &canon, &id, &version, &msg, &err);
-		if (r < 0) {
-			store_failed = 1;
-			break;
-		}
-		if (!(r ? entry_add(a, &ok, id, version, NULL)
-		        : entry_add(a, &bad, id, version, msg ? msg : "refused"))) {
-			oom = 1;
-			break;
-		}
-	}
-	if (!store_failed && !oom) {
-		st.id = sid;
-		st.root = root->name;
-		st.member = rq->who.name;
-		st.status = "complete";
-		st.total = n;
-		st.success_count = ok.n;
-		st.failure_count = bad.n;
-		st.pending_count = 0;
-		st.successes = ok.v;
-		st.nsuccesses = ok.n;
-		st.failures = bad.v;
-		st.nfailures = bad.n;
-		if (acc_store_status_put(w->store, &st, &err) != ACC_OK ||
-		    acc_store_commit(w->store, &err) != ACC_OK)
-			store_failed = 1;
-	} else {
-		acc_store_rollback(w->store);
-	}
-done:
-	if (store_failed) {
-		acc_store_rollback(w->store);
+	if (pr == PREP_FAILED) {
 		acc_taxii_error(rs, 500, "the objects could not be stored; nothing was kept");
-	} else if (oom) {
+	} else if (pr == PREP_OOM) {
 		acc_taxii_error(rs, 500, "out of memory; nothing was kept");
 	} else {
 		rs->status = 202;
-		acc__taxii_put_status(&rs->body, &st);
+		acc__taxii_put_status(&rs->body, &c.st);
 		maybe_expire(srv, w);
 	}
+out:
 	acc_buf_free(&canon);
-	acc_stix_report_free(report);
-	json_decref(env);
 }

@@ -79,6 +79,9 @@ typedef struct acc_server {
 	_Atomic int64_t last_expire; /* seconds: last status expiry run */
 	_Atomic long inflight;       /* requests being handled */
 	char listen_host[300];       /* for absolute URLs when Host is absent */
+	/* pipeline.h: the group committer of POSTed objects (NULL: each
+	 * request commits alone) */
+	struct acc_committer *committer;
 } acc_server;
 
 /* Prepare a server for node n with `threads` workers (0: CPUs, max 64). */

@@ -748,6 +748,63 @@ static void test_pointer(void **state)
 	acc_buf_free(&b);
 }
 
+/* acc_json_region: values parsed inside cost no heap allocation, freeing
+ * them is a no-op, heap values freed inside are freed, a full region falls
+ * back to the heap, failure injection applies, reset reclaims it. */
+static void test_region(void **state)
+{
+	(void)state;
+	acc_alloc_init_json();
+	const char *doc = "{\"type\":\"bundle\",\"objects\":[{\"id\":\"x--1\",\"n\":[1,2,3]},"
+	                  "{\"id\":\"x--2\",\"s\":\"a longer string value\"}]}";
+	acc_json_region *r = acc_json_region_new(1 << 20);
+	assert_non_null(r);
+	long live0 = acc_alloc_live();
+	json_t *outside = json_object(); /* heap, freed inside below */
+	assert_non_null(outside);
+	assert_int_equal(acc_alloc_live(), live0 + 2); /* the object and its table */
+	acc_json_region_enter(r);
+	json_error_t je;
+	json_t *v = json_loads(doc, 0, &je);
+	assert_non_null(v);
+	assert_int_equal(acc_alloc_live(), live0 + 2); /* nothing from the heap */
+	assert_true(acc_json_region_used(r) > 0);
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(v, "objects"), 1), "s")),
+	    "a longer string value");
+	json_decref(outside);
+	assert_int_equal(acc_alloc_live(), live0);
+	json_decref(v);
+	/* injected failures reach region allocations */
+	acc_alloc_fail_after(0);
+	assert_null(json_loads(doc, 0, &je));
+	acc_alloc_fail_reset();
+	acc_json_region_leave();
+	acc_json_region_reset(r, 0);
+	assert_int_equal(acc_json_region_used(r), 0);
+	acc_json_region_free(r);
+
+	/* a region too small for the document: the rest comes from the heap and
+	 * is freed by json_decref inside */
+	acc_json_region *tiny = acc_json_region_new(4096);
+	assert_non_null(tiny);
+	char big[8192];
+	size_t n = (size_t)snprintf(big, sizeof(big), "[");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(big + n, sizeof(big) - n, "%s\"s%d\"", i ? "," : "", i);
+	snprintf(big + n, sizeof(big) - n, "]");
+	acc_json_region_enter(tiny);
+	json_t *b = json_loads(big, 0, &je);
+	assert_non_null(b);
+	assert_int_equal(json_array_size(b), 300);
+	assert_string_equal(json_string_value(json_array_get(b, 299)), "s299");
+	assert_true(acc_alloc_live() > live0);
+	json_decref(b);
+	assert_int_equal(acc_alloc_live(), live0);
+	acc_json_region_leave();
+	acc_json_region_free(tiny);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +821,7 @@ int main(void)
 	    cmocka_unit_test(test_value_end_alignment),
 	    cmocka_unit_test(test_value_end_agrees_with_load),
 	    cmocka_unit_test(test_pointer),
+	    cmocka_unit_test(test_region),
 	};
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "accord/alloc.h"
 #include "core/alloc_int.h"
@@ -114,7 +115,89 @@ char *acc_strndup(const char *s, size_t n)
 
 char *acc_strdup(const char *s) { return acc_strndup(s, strlen(s)); }
 
-static void set_json_funcs(void) { json_set_alloc_funcs(acc_malloc, acc_free); }
+/* ---- jansson's allocator, and regions ---------------------------------------------------- */
+
+struct acc_json_region {
+	unsigned char *base;
+	size_t size, used, touched; /* touched: high-water mark since the last reset */
+};
+
+static _Thread_local acc_json_region *cur_region;
+
+enum { REGION_ALIGN = 16 };
+
+static void *json_malloc(size_t n)
+{
+	acc_json_region *r = cur_region;
+	if (r && n <= r->size) {
+		size_t need = (n + (REGION_ALIGN - 1)) & ~(size_t)(REGION_ALIGN - 1);
+		if (need && r->size - r->used >= need) {
+			if (should_fail())
+				return NULL;
+			void *p = r->base + r->used;
+			r->used += need;
+			return p;
+		}
+	}
+	return acc_malloc(n);
+}
+
+static void json_free(void *p)
+{
+	acc_json_region *r = cur_region;
+	if (r && (unsigned char *)p >= r->base && (unsigned char *)p < r->base + r->size)
+		return;
+	acc_free(p);
+}
+
+acc_json_region *acc_json_region_new(size_t reserve)
+{
+	reserve = (reserve + 4095) & ~(size_t)4095;
+	if (!reserve || should_fail())
+		return NULL;
+	acc_json_region *r = acc_calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	void *m = mmap(NULL, reserve, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	               -1, 0);
+	if (m == MAP_FAILED) {
+		acc_free(r);
+		return NULL;
+	}
+	r->base = m;
+	r->size = reserve;
+	return r;
+}
+
+void acc_json_region_enter(acc_json_region *r) { cur_region = r; }
+void acc_json_region_leave(void) { cur_region = NULL; }
+size_t acc_json_region_used(const acc_json_region *r) { return r ? r->used : 0; }
+
+void acc_json_region_reset(acc_json_region *r, size_t keep)
+{
+	if (!r)
+		return;
+	if (r->used > r->touched)
+		r->touched = r->used;
+	keep = (keep + 4095) & ~(size_t)4095;
+	if (r->touched > keep) {
+		(void)madvise(r->base + keep, r->touched - keep, MADV_DONTNEED);
+		r->touched = keep;
+	}
+	r->used = 0;
+}
+
+void acc_json_region_free(acc_json_region *r)
+{
+	if (!r)
+		return;
+	if (cur_region == r)
+		cur_region = NULL;
+	munmap(r->base, r->size);
+	acc_free(r);
+}
+
+static void set_json_funcs(void) { json_set_alloc_funcs(json_malloc, json_free); }
 
 void acc_alloc_init_json(void)
 {

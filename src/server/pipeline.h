@@ -1,0 +1,81 @@
+/*
+ * pipeline.h - how `accord serve` runs writes: a pool of threads that takes
+ * POST requests off libmicrohttpd's threads, and a group committer that
+ * writes the prepared objects of every waiting request in one durable
+ * transaction.
+ *
+ * Why (docs/performance.md, "TAXII node"): libmicrohttpd gives each
+ * connection to one worker thread for its life, and often one worker takes
+ * every connection, so requests run on it one after another; and each
+ * request that commits alone pays an fdatasync and rewrites the index pages
+ * it touched. With the pool, the CPU work of several POSTs (parse,
+ * validation, canonical form) runs on all cores whatever worker accepted
+ * them; with the committer, one transaction (one fsync, one signed
+ * checkpoint) covers every request that finished its preparation while the
+ * previous transaction was being written.
+ */
+#ifndef ACCORD_SERVER_PIPELINE_H
+#define ACCORD_SERVER_PIPELINE_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include "accord/common.h"
+#include "accord/store.h"
+
+/* ---- the pool ------------------------------------------------------------------------------
+ * FIFO; a job is caller-owned storage, so submitting cannot fail. */
+typedef struct acc_pool_job {
+	void (*fn)(void *arg);
+	void *arg;
+	struct acc_pool_job *next;
+} acc_pool_job;
+
+typedef struct acc_pool acc_pool;
+
+/* Start n threads (1..64). */
+acc_status acc_pool_start(acc_pool **out, unsigned n, acc_error *err) ACC_WUR;
+/* Run job->fn(job->arg) on some pool thread, in submission order. */
+void acc_pool_submit(acc_pool *p, acc_pool_job *job);
+/* Run every job already submitted, then join the threads and free p. */
+void acc_pool_stop(acc_pool *p);
+
+/* ---- group commit ------------------------------------------------------------------------
+ * A job's apply writes its request's rows inside an open write transaction
+ * of the store it is given (the leader's), without beginning or ending it,
+ * and returns ACC_OK unless the store failed. It may run more than once: when
+ * a group fails, each of its jobs is run again alone, after reset, so that a
+ * failure stays with the request that caused it. */
+typedef struct acc_commit_job {
+	acc_status (*apply)(void *ctx, acc_store *s, acc_error *err);
+	void (*reset)(void *ctx);
+	void *ctx;
+	/* out */
+	acc_status result;
+	acc_error err;
+	size_t group; /* jobs in the transaction that committed this one */
+	/* private */
+	int done;
+	struct acc_commit_job *next;
+} acc_commit_job;
+
+typedef struct acc_committer {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	acc_commit_job *head, *tail; /* waiting for a leader */
+	int busy;                    /* a leader is writing */
+	size_t max_group;            /* jobs per transaction */
+} acc_committer;
+
+void acc_committer_init(acc_committer *c, size_t max_group);
+void acc_committer_fini(acc_committer *c);
+
+/* Commit job: it joins the queue; the first waiting caller whose store is
+ * free becomes the leader and writes a group of queued jobs in one
+ * transaction on its store s, the others wait. Returns when job's
+ * transaction committed (ACC_OK, durable) or failed (its status; job->err).
+ * s must be a handle of the store the other callers use. c NULL: job is
+ * written alone, in the caller's thread. */
+acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job);
+
+#endif
