@@ -1,6 +1,10 @@
 /*
- * cmd_collection.c - `accord collection add` and `accord collection list`:
- * the TAXII collections of the node's api roots.
+ * cmd_collection.c - `accord collection add`, `accord collection set` and
+ * `accord collection list`: the TAXII collections of the node's api roots.
+ *
+ * A public collection (--public) lets anyone read its TLP:CLEAR objects
+ * over TAXII without credentials (docs/taxii.md "Anonymous access"); grants
+ * still decide everything else.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,10 +19,12 @@ static int collection_add(int argc, char **argv)
 {
 	const char *cmd = "collection add", *dir = NULL, *title = NULL, *desc = NULL;
 	const char *id = NULL, *alias = NULL, *root = NULL;
-	int r, require_signed = 0;
+	int r, require_signed = 0, public_read = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--require-signed")) {
 			require_signed = 1;
+		} else if (!strcmp(argv[i], "--public")) {
+			public_read = 1;
 		} else if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
 		    (r = cli_opt_value(argc, argv, &i, cmd, "--title", &title)) ||
 		    (r = cli_opt_value(argc, argv, &i, cmd, "--description", &desc)) ||
@@ -72,7 +78,8 @@ static int collection_add(int argc, char **argv)
 	                          .title = title,
 	                          .description = desc && *desc ? desc : NULL,
 	                          .alias = alias,
-	                          .require_signed = require_signed};
+	                          .require_signed = require_signed,
+	                          .public_read = public_read};
 	acc_error err;
 	acc_status s = acc_store_collection_add(acc_node_store(node), &c, &err);
 	acc_node_close(node);
@@ -90,9 +97,10 @@ static int collection_add(int argc, char **argv)
 		return cli_exit_for(s);
 	}
 	printf("%s\n", idbuf);
-	fprintf(stderr, "accord: collection %s%s%s%s added to api root %s%s\n", idbuf,
+	fprintf(stderr, "accord: collection %s%s%s%s added to api root %s%s%s\n", idbuf,
 	        alias ? " (alias " : "", alias ? alias : "", alias ? ")" : "", root,
-	        require_signed ? "; it accepts signed objects only" : "");
+	        require_signed ? "; it accepts signed objects only" : "",
+	        public_read ? "; anyone may read its TLP:CLEAR objects" : "");
 	return CLI_OK;
 }
 
@@ -100,10 +108,10 @@ const cli_command cli_cmd_collection_add = {
     "collection add",
     "add a collection to an api root (prints its id)",
     "usage: accord collection add ROOT --title T [--id UUID] [--alias A] [--description D]\n"
-    "                             [--require-signed] [--dir DIR]\n"
+    "                             [--require-signed] [--public] [--dir DIR]\n"
     "\n"
-    "Add a collection to the api root ROOT and print its id. Nobody has access to it\n"
-    "until 'accord grant' gives it.\n"
+    "Add a collection to the api root ROOT and print its id. No member has access to\n"
+    "it until 'accord grant' gives it.\n"
     "\n"
     "  --title T         its title (required)\n"
     "  --id UUID         its id, a lower-case UUID (default: a new UUIDv4)\n"
@@ -112,6 +120,9 @@ const cli_command cli_cmd_collection_add = {
     "  --require-signed  refuse objects without a valid Accord signature by the\n"
     "                    submitting member's key (accord sign; the predefined TLP\n"
     "                    marking definitions excepted)\n"
+    "  --public          anyone, without credentials, may read its TLP:CLEAR objects\n"
+    "                    (and members without a read grant, the same); change it\n"
+    "                    with 'accord collection set'\n"
     "  --dir DIR         the node directory (default $ACCORD_DIR, then ./accord-node)\n"
     "\n"
     "Exit status: 0 added, 1 unknown api root, invalid or taken id or alias, 2 usage or\n"
@@ -119,10 +130,142 @@ const cli_command cli_cmd_collection_add = {
     collection_add,
 };
 
+/* Finding COLLECTION (an id or an alias) among every api root's
+ * collections: an id wins; an alias must name exactly one collection. */
+typedef struct find_ctx {
+	const char *want;
+	char id[ACC_UUID_STRLEN];
+	char root[80];
+	size_t by_id, by_alias;
+} find_ctx;
+
+static int find_cb(void *ctx, const acc_store_collection *c)
+{
+	find_ctx *f = ctx;
+	int id_hit = strcmp(c->id, f->want) == 0;
+	if (!id_hit && (f->by_id || !c->alias || strcmp(c->alias, f->want) != 0))
+		return 0;
+	if (id_hit)
+		f->by_id++;
+	else
+		f->by_alias++;
+	snprintf(f->id, sizeof f->id, "%s", c->id);
+	snprintf(f->root, sizeof f->root, "%s", c->root);
+	return 0;
+}
+
+static int collection_set(int argc, char **argv)
+{
+	const char *cmd = "collection set", *dir = NULL, *root = NULL, *coll = NULL;
+	int r, public_read = -1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--public") || !strcmp(argv[i], "--private")) {
+			int want = argv[i][2] == 'p' && argv[i][3] == 'u';
+			if (public_read >= 0 && public_read != want)
+				return cli_usage_error(cmd, "--public or --private, not both");
+			public_read = want;
+		} else if ((r = cli_opt_value(argc, argv, &i, cmd, "--dir", &dir)) ||
+		           (r = cli_opt_value(argc, argv, &i, cmd, "--root", &root))) {
+			if (r < 0)
+				return CLI_USAGE;
+		} else if (argv[i][0] == '-') {
+			return cli_unknown_option(cmd, argv[i]);
+		} else if (!coll) {
+			coll = argv[i];
+		} else {
+			return cli_usage_error(cmd, "one COLLECTION only");
+		}
+	}
+	if (!coll)
+		return cli_usage_error(cmd, "no COLLECTION");
+	if (public_read < 0)
+		return cli_usage_error(cmd, "say --public or --private");
+	/* ROOT/ALIAS, as accord grant takes it, is --root ROOT ALIAS. */
+	char rootbuf[80];
+	const char *slash = strchr(coll, '/');
+	if (slash) {
+		size_t rl = (size_t)(slash - coll);
+		if (root || rl == 0 || rl >= sizeof rootbuf || !slash[1]) {
+			cli_errorf("%s: '%s': COLLECTION is an id, an alias or ROOT/ALIAS (or --root "
+			           "ROOT with an id or alias)",
+			           cmd, coll);
+			return CLI_INVALID;
+		}
+		memcpy(rootbuf, coll, rl);
+		rootbuf[rl] = '\0';
+		root = rootbuf;
+		coll = slash + 1;
+	}
+	acc_node *node = NULL;
+	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
+		return r;
+	acc_store *st = acc_node_store(node);
+	acc_error err;
+	acc_status s;
+	find_ctx f = {.want = coll};
+	if (root) {
+		acc_store_collection c;
+		s = acc_store_collection_get(st, root, coll, &c, &err);
+		if (s == ACC_OK) {
+			snprintf(f.id, sizeof f.id, "%s", c.id);
+			snprintf(f.root, sizeof f.root, "%s", c.root);
+			f.by_id = 1;
+		}
+	} else {
+		s = acc_store_collection_list(st, NULL, find_cb, &f, &err);
+	}
+	if (s == ACC_ENOTFOUND || s == ACC_EINVAL || (s == ACC_OK && f.by_id + f.by_alias == 0)) {
+		cli_errorf("%s: %s%s%s: no such collection (see 'accord collection list')", cmd,
+		           root ? root : "", root ? "/" : "", coll);
+		acc_node_close(node);
+		return CLI_INVALID;
+	}
+	if (s == ACC_OK && !f.by_id && f.by_alias > 1) {
+		cli_errorf("%s: %s: the alias names collections in several api roots; give "
+		           "--root ROOT, ROOT/ALIAS or the id",
+		           cmd, coll);
+		acc_node_close(node);
+		return CLI_INVALID;
+	}
+	if (s == ACC_OK)
+		s = acc_store_collection_set_public(st, f.id, public_read, &err);
+	acc_node_close(node);
+	if (s != ACC_OK) {
+		cli_errorf("%s: %s", cmd, err.msg);
+		return cli_exit_for(s);
+	}
+	printf("%s %s %s\n", f.root, f.id, public_read ? "public" : "private");
+	return CLI_OK;
+}
+
+const cli_command cli_cmd_collection_set = {
+    "collection set",
+    "make a collection public (anyone reads its TLP:CLEAR objects) or private",
+    "usage: accord collection set COLLECTION (--public | --private) [--root ROOT] [--dir DIR]\n"
+    "\n"
+    "Change who may read COLLECTION without a grant. With --public anyone, without\n"
+    "credentials, may read its TLP:CLEAR objects over TAXII (and see it in the api\n"
+    "root's collections); members without a read grant read it the same way. With\n"
+    "--private only members with a grant see it, as for a new collection. Grants are\n"
+    "not changed. Takes effect at the next request, also in a running 'accord serve'.\n"
+    "Prints \"ROOT ID public|private\".\n"
+    "\n"
+    "COLLECTION is the collection's id, its alias, or ROOT/ALIAS when the alias is\n"
+    "used in several api roots.\n"
+    "\n"
+    "  --public      anyone may read its TLP:CLEAR objects\n"
+    "  --private     only members with a grant (the default of 'collection add')\n"
+    "  --root ROOT   look COLLECTION up in api root ROOT only\n"
+    "  --dir DIR     the node directory (default $ACCORD_DIR, then ./accord-node)\n"
+    "\n"
+    "Exit status: 0 changed, 1 unknown or ambiguous collection, 2 usage or I/O error.\n",
+    collection_set,
+};
+
 static int print_collection(void *ctx, const acc_store_collection *c)
 {
-	printf("%-36s %-16s %-16s %s%s\n", c->id, c->root, c->alias ? c->alias : "-", c->title,
-	       c->require_signed ? " (signed only)" : "");
+	printf("%-36s %-16s %-16s %s%s%s\n", c->id, c->root, c->alias ? c->alias : "-", c->title,
+	       c->require_signed ? " (signed only)" : "", c->public_read ? " (public)" : "");
 	return 0;
 }
 
@@ -174,7 +317,9 @@ const cli_command cli_cmd_collection_list = {
     "list the collections of the node (or of one api root)",
     "usage: accord collection list [ROOT] [--dir DIR]\n"
     "\n"
-    "One line per collection, in creation order: ID, ROOT, ALIAS ('-' for none), TITLE.\n"
+    "One line per collection, in creation order: ID, ROOT, ALIAS ('-' for none), TITLE,\n"
+    "then '(signed only)' for a collection that requires signatures and '(public)' for\n"
+    "one anyone may read (its TLP:CLEAR objects).\n"
     "\n"
     "  --dir DIR   the node directory (default $ACCORD_DIR, then ./accord-node)\n"
     "\n"

@@ -11,6 +11,9 @@
 #include "accord/accord.h"
 #include "cli.h"
 
+/* cmd_collection.c */
+extern const cli_command cli_cmd_collection_set;
+
 static const cli_command *const commands[] = {
 	&cli_cmd_stix_validate,
 	&cli_cmd_stix_id,
@@ -29,6 +32,7 @@ static const cli_command *const commands[] = {
 	&cli_cmd_root_add,
 	&cli_cmd_root_list,
 	&cli_cmd_collection_add,
+	&cli_cmd_collection_set,
 	&cli_cmd_collection_list,
 	&cli_cmd_grant,
 	&cli_cmd_dump,
