@@ -668,6 +668,30 @@ void acc_query_canonical(const acc_query *q, acc_buf *out)
 
 #define NEXT_HEAD             (1 + 1 + 8 + 8 + 2)
 #define NEXT_SCOPE_INLINE_MAX 4096
+/* Token versions: 0x01 carried the cursor in clear; 0x02 (issued since
+ * anonymous reads exist) seals it. seq is the store's global row sequence:
+ * the gaps between the cursors of two pages would count the rows inserted
+ * between them, in every collection and at every TLP level, which a
+ * requester who may read only some of them must not learn. */
+#define NEXT_V1               0x01
+#define NEXT_V2               0x02
+#define NEXT_CURSOR           2  /* offset of date_added us (8) and seq (8) */
+#define NEXT_CURSOR_LEN       16
+
+/* XOR the cursor of a version 2 token with XChaCha20 under a key derived
+ * from the token key (never the MAC key itself), the nonce the first 24
+ * bytes of the token's MAC over the clear text (a synthetic IV: one
+ * plaintext, one nonce). Its own inverse. */
+static void next_seal(uint8_t *bin, const uint8_t *mac, const uint8_t key[ACC_NEXT_KEYBYTES])
+{
+	static const char ctx[] = "accord next-token cursor";
+	uint8_t ek[crypto_stream_xchacha20_KEYBYTES];
+	crypto_generichash(ek, sizeof(ek), (const uint8_t *)ctx, sizeof(ctx) - 1, key,
+	                   ACC_NEXT_KEYBYTES);
+	crypto_stream_xchacha20_xor(bin + NEXT_CURSOR, bin + NEXT_CURSOR, NEXT_CURSOR_LEN, mac,
+	                            ek);
+	sodium_memzero(ek, sizeof(ek));
+}
 
 static void put_be64(uint8_t *p, uint64_t v)
 {
@@ -723,7 +747,7 @@ void acc_next_encode(const acc_next *n, const uint8_t key[ACC_NEXT_KEYBYTES], ac
 		return;
 	}
 	int64_t us = n->date.sec * 1000000 + (int64_t)(n->date.nsec / 1000);
-	bin[0] = 0x01;
+	bin[0] = NEXT_V2;
 	bin[1] = n->kind;
 	put_be64(bin + 2, (uint64_t)us);
 	put_be64(bin + 10, (uint64_t)n->seq);
@@ -731,6 +755,7 @@ void acc_next_encode(const acc_next *n, const uint8_t key[ACC_NEXT_KEYBYTES], ac
 	bin[19] = (uint8_t)n->scope_len;
 	memcpy(bin + NEXT_HEAD, n->scope, n->scope_len);
 	crypto_auth(bin + NEXT_HEAD + n->scope_len, bin, NEXT_HEAD + n->scope_len, key);
+	next_seal(bin, bin + NEXT_HEAD + n->scope_len, key);
 	sodium_bin2base64(b64,
 	                  sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
 	                  bin, blen, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -756,9 +781,11 @@ acc_status acc_next_decode(const char *token, size_t len, const uint8_t key[ACC_
 	    blen < NEXT_HEAD + crypto_auth_BYTES)
 		return acc_error_set(err, ACC_EINVALID, NULL, bad);
 	size_t slen = (size_t)bin[18] << 8 | bin[19];
-	if (blen != NEXT_HEAD + slen + crypto_auth_BYTES ||
-	    crypto_auth_verify(bin + NEXT_HEAD + slen, bin, NEXT_HEAD + slen, key) != 0 ||
-	    bin[0] != 0x01)
+	if (blen != NEXT_HEAD + slen + crypto_auth_BYTES || (bin[0] != NEXT_V1 && bin[0] != NEXT_V2))
+		return acc_error_set(err, ACC_EINVALID, NULL, bad);
+	if (bin[0] == NEXT_V2) /* open the cursor; the MAC then checks the clear text */
+		next_seal(bin, bin + NEXT_HEAD + slen, key);
+	if (crypto_auth_verify(bin + NEXT_HEAD + slen, bin, NEXT_HEAD + slen, key) != 0)
 		return acc_error_set(err, ACC_EINVALID, NULL, bad);
 	int64_t us = (int64_t)get_be64(bin + 2);
 	int64_t sec = us / 1000000, rem = us % 1000000;

@@ -142,12 +142,18 @@ void acc_query_canonical(const acc_query *q, acc_buf *out);
 /* ---- next tokens ------------------------------------------------------------------ */
 
 /* A `next` token is base64url (no padding) of
- *   0x01 | endpoint kind (1) | date_added in us (8, big-endian) | seq (8) |
- *   scope length (2) | scope | MAC (32)
- * where scope is "<collection id>\n<object id or empty>\n" followed by the
- * canonical filters, and MAC = crypto_auth (HMAC-SHA-512-256) under a key
- * derived from the node key. Stateless: any process with the node key can
- * continue it; it does not expire. */
+ *   0x02 | endpoint kind (1) | sealed cursor (16) | scope length (2) |
+ *   scope | MAC (32)
+ * where the cursor is date_added in us (8, big-endian) and seq (8), scope is
+ * "<collection id>\n<object id or empty>\n" followed by the canonical
+ * filters, MAC = crypto_auth (HMAC-SHA-512-256) under a key derived from
+ * the node key over the token with its cursor in clear, and the cursor is
+ * sealed with XChaCha20 (key derived from the token key, nonce the MAC's
+ * first 24 bytes): seq counts rows of every collection and TLP level, so
+ * it must not be readable. Tokens of version 0x01 (cursor in clear) are
+ * still accepted. Stateless: any process with the node key can continue
+ * it; it does not expire. The token does not name its requester: the store
+ * filters every page by who asks, so a token lets nobody see more. */
 typedef struct acc_next {
 	uint8_t kind;  /* acc_route_kind of the endpoint */
 	acc_time date; /* cursor: (date, seq) of the last row served */
