@@ -223,6 +223,14 @@ static void test_format(void **state)
 	acc_time z = {.sec = 0, .nsec = 5000000, .digits = 0};
 	acc_time_format(&z, 3, out);
 	assert_string_equal(out, "1970-01-01T00:00:00.005Z");
+	/* years below 1000 keep four digits; leading zeros of the fraction */
+	acc_time early;
+	acc_error err;
+	assert_int_equal(acc_time_parse("0001-02-03T04:05:06.000000007Z", 30, &early, &err), ACC_OK);
+	assert_int_equal(acc_time_format(&early, -1, out), 30);
+	assert_string_equal(out, "0001-02-03T04:05:06.000000007Z");
+	assert_int_equal(acc_time_format(&early, 1, out), 22);
+	assert_string_equal(out, "0001-02-03T04:05:06.0Z");
 	acc_time_format(&z, 6, out);
 	assert_string_equal(out, "1970-01-01T00:00:00.005000Z");
 

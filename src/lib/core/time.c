@@ -253,13 +253,36 @@ int acc_time_format(const acc_time *t, int digits_, char out[ACC_TIME_STRLEN])
 	civil_from_days(days, &y, &m, &d);
 	unsigned hh = (unsigned)(rem / 3600), mm = (unsigned)(rem / 60 % 60),
 	         ss = (unsigned)(rem % 60);
-	int n = snprintf(out, ACC_TIME_STRLEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m,
-	                 d, hh, mm, ss);
+	int n;
+	if (y >= 0 && y <= 9999) {
+		/* the common case without printf: it runs per stored version */
+		unsigned yy = (unsigned)y;
+		const unsigned v[5] = {m, d, hh, mm, ss};
+		static const char sep[5] = {'-', '-', 'T', ':', ':'};
+		out[0] = (char)('0' + yy / 1000);
+		out[1] = (char)('0' + yy / 100 % 10);
+		out[2] = (char)('0' + yy / 10 % 10);
+		out[3] = (char)('0' + yy % 10);
+		for (int i = 0; i < 5; i++) {
+			out[4 + 3 * i] = sep[i];
+			out[5 + 3 * i] = (char)('0' + v[i] / 10);
+			out[6 + 3 * i] = (char)('0' + v[i] % 10);
+		}
+		n = 19;
+	} else {
+		n = snprintf(out, ACC_TIME_STRLEN, "%04lld-%02u-%02uT%02u:%02u:%02u", (long long)y, m,
+		             d, hh, mm, ss);
+	}
 	if (nd > 0) {
 		uint32_t ns = t->nsec > 999999999u ? 999999999u : t->nsec;
 		for (int k = nd; k < 9; k++)
 			ns /= 10; /* truncate, never round */
-		n += snprintf(out + n, (size_t)(ACC_TIME_STRLEN - n), ".%0*u", nd, (unsigned)ns);
+		out[n++] = '.';
+		for (int k = nd - 1; k >= 0; k--) {
+			out[n + k] = (char)('0' + ns % 10);
+			ns /= 10;
+		}
+		n += nd;
 	}
 	out[n++] = 'Z';
 	out[n] = '\0';
