@@ -15,6 +15,19 @@
  * read (TLP, accord/policy.h) are filtered inside the store's queries, so
  * they never reach a page, a count, a header or a next token.
  *
+ * Anonymous requests (no Authorization header at all; a header that does not
+ * authenticate stays a 401) may GET and HEAD what public collections
+ * (acc_store_collection.public_read) offer: discovery and api root
+ * information listing only api roots that hold a public collection, the
+ * public collections of a root, and the TLP:CLEAR objects of a public
+ * collection (the store's anonymous requester). Anything else - status,
+ * POST, DELETE, an unknown root or collection, a collection that is not
+ * public - is the 401 a request without credentials always had, given
+ * before Accept and before any lookup answer, so it does not tell what
+ * exists. Anonymous requests never reach auth.c: no Argon2id, no back-off.
+ * A member reads a public collection it has no READ grant on the same way
+ * (TLP:CLEAR only), so credentials never see less than no credentials.
+ *
  * Memory: everything a request builds lives in its arena or in rs->body.
  */
 #include <stdarg.h>
@@ -215,6 +228,118 @@ int acc__taxii_authenticate(acc_server *srv, acc_worker *w, acc_arena *a, acc_ht
 	return authenticate(srv, w, a, rq, rs);
 }
 
+/* An anonymous request: no Authorization header at all. An empty or
+ * unusable header is not anonymous (acc_auth_parse: MALFORMED, a 401). */
+static int is_anonymous(const acc_http_request *rq)
+{
+	return !rq->authenticated && rq->authorization == NULL;
+}
+
+/* The answer to an anonymous request for anything that is not public: the
+ * same 401 as before anonymous reads existed. Returns 0. */
+static int anonymous_denied(acc_http_response *rs)
+{
+	acc_taxii_error(rs, 401,
+	                "authentication required: HTTP Basic (member name and secret) or Bearer "
+	                "(secret)");
+	rs->www_authenticate = 1;
+	return 0;
+}
+
+/* Names of the api roots holding a public collection (root NULL: of the
+ * node, else only root itself if it does), in collection order, without
+ * repetition. */
+typedef struct root_list {
+	acc_arena *a;
+	const char **names;
+	size_t n, cap;
+	int failed;
+} root_list;
+
+static int root_add(root_list *l, const char *name)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		const char **nn = acc_arena_alloc(l->a, nc * sizeof(*nn));
+		if (!nn) {
+			l->failed = 1;
+			return 1;
+		}
+		if (l->n)
+			memcpy(nn, l->names, l->n * sizeof(*nn));
+		l->names = nn;
+		l->cap = nc;
+	}
+	l->names[l->n] = acc_arena_strdup(l->a, name);
+	if (!l->names[l->n]) {
+		l->failed = 1;
+		return 1;
+	}
+	l->n++;
+	return 0;
+}
+
+static int root_listed(const root_list *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static int public_root_cb(void *ctx, const acc_store_collection *c)
+{
+	root_list *l = ctx;
+	if (!c->public_read || root_listed(l, c->root))
+		return 0;
+	return root_add(l, c->root);
+}
+
+/* 1 with out filled, 0 when the store failed. */
+static int public_roots(acc_worker *w, const char *root, root_list *out)
+{
+	acc_error err;
+	return acc_store_collection_list(w->store, root, public_root_cb, out, &err) == ACC_OK &&
+	       !out->failed;
+}
+
+/* May this anonymous request go on? 1 yes; 0 with the 401 (or a 500) in
+ * rs. Only reads of what a public collection offers go on. */
+static int anonymous_allowed(acc_worker *w, acc_arena *a, const acc_http_request *rq,
+                             const acc_route *r, acc_http_response *rs)
+{
+	if (!(rq->method & (ACC_METHOD_GET | ACC_METHOD_HEAD)))
+		return anonymous_denied(rs);
+	root_list l = {.a = a};
+	acc_store_collection col;
+	acc_error err;
+	acc_status st;
+	switch (r->kind) {
+	case ACC_ROUTE_DISCOVERY:
+	case ACC_ROUTE_API_ROOT:
+	case ACC_ROUTE_COLLECTIONS:
+		if (!public_roots(w, r->kind == ACC_ROUTE_DISCOVERY ? NULL : r->root, &l)) {
+			internal_error(rs, NULL);
+			return 0;
+		}
+		return l.n ? 1 : anonymous_denied(rs);
+	case ACC_ROUTE_COLLECTION:
+	case ACC_ROUTE_MANIFEST:
+	case ACC_ROUTE_OBJECTS:
+	case ACC_ROUTE_OBJECT:
+	case ACC_ROUTE_VERSIONS:
+		st = acc_store_collection_get(w->store, r->root, r->collection, &col, &err);
+		if (st == ACC_OK)
+			return col.public_read ? 1 : anonymous_denied(rs);
+		if (st == ACC_ENOTFOUND || st == ACC_EINVAL)
+			return anonymous_denied(rs);
+		internal_error(rs, &err);
+		return 0;
+	default: /* status: only its poster reads it */
+		return anonymous_denied(rs);
+	}
+}
+
 /* Look up the api root of the route. 1 when found. */
 static int find_root(acc_worker *w, const acc_route *r, acc_store_root *root, acc_arena *a,
                      acc_http_response *rs)
@@ -240,10 +365,13 @@ static int find_root(acc_worker *w, const acc_route *r, acc_store_root *root, ac
 }
 
 /* Look up the collection of the route and the requester's permissions on
- * it; a collection with no permission is not found. 1 when visible. */
+ * it; a collection with no permission is not found, unless it is public.
+ * Reading (GET, HEAD) a public collection without a READ grant is READ
+ * with *clear_only set: the requester sees its TLP:CLEAR objects, like
+ * anyone. 1 when visible. */
 static int find_collection(acc_worker *w, const acc_http_request *rq, const acc_route *r,
-                           acc_store_collection *col, unsigned *perms, acc_arena *a,
-                           acc_http_response *rs)
+                           acc_store_collection *col, unsigned *perms, int *clear_only,
+                           acc_arena *a, acc_http_response *rs)
 {
 	acc_error err;
 	acc_status st = acc_store_collection_get(w->store, r->root, r->collection, col, &err);
@@ -264,14 +392,23 @@ static int find_collection(acc_worker *w, const acc_http_request *rq, const acc_
 		internal_error(rs, NULL);
 		return 0;
 	}
-	st = acc_store_perms(w->store, rq->who.name, col->id, perms, &err);
+	*perms = 0;
+	st = rq->who.name ? acc_store_perms(w->store, rq->who.name, col->id, perms, &err)
+	                  : ACC_ENOTFOUND; /* anonymous: no grants */
 	if (st == ACC_ENOTFOUND) {
 		*perms = 0;
 	} else if (st != ACC_OK) {
 		internal_error(rs, &err);
 		return 0;
 	}
-	if (*perms == 0) {
+	if (col->public_read && (rq->method & (ACC_METHOD_GET | ACC_METHOD_HEAD)) &&
+	    !(*perms & ACC_PERM_READ)) {
+		*perms |= ACC_PERM_READ;
+		*clear_only = 1;
+	}
+	if (*perms == 0 && !col->public_read) {
+		if (!rq->who.name) /* made private since anonymous_allowed looked */
+			return anonymous_denied(rs);
 		acc_taxii_error(rs, 404, "no collection %.80s in this api root", r->collection);
 		return 0;
 	}
@@ -279,10 +416,16 @@ static int find_collection(acc_worker *w, const acc_http_request *rq, const acc_
 }
 
 /* The requester as the store filters reads. Admins read like members: TLP
- * does not let them read others' TLP:RED objects (accord/policy.h). */
-static void reader(const acc_http_request *rq, acc_store_requester *who)
+ * does not let them read others' TLP:RED objects (accord/policy.h).
+ * clear_only: an anonymous requester (policy ACC_POLICY_ANONYMOUS), which
+ * the store shows TLP:CLEAR only, whoever asks. */
+static void reader(const acc_http_request *rq, int clear_only, acc_store_requester *who)
 {
 	memset(who, 0, sizeof(*who));
+	if (clear_only) {
+		who->anonymous = 1;
+		return;
+	}
 	who->member_of_node = 1;
 	who->identity = rq->who.identity;
 }
@@ -300,35 +443,9 @@ static void base_url(acc_server *srv, const acc_http_request *rq, acc_buf *b)
 
 /* ---- discovery, api root, collections ------------------------------------------------------ */
 
-typedef struct root_list {
-	acc_arena *a;
-	const char **names;
-	size_t n, cap;
-	int failed;
-} root_list;
-
 static int root_cb(void *ctx, const acc_store_root *r)
 {
-	root_list *l = ctx;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		const char **nn = acc_arena_alloc(l->a, nc * sizeof(*nn));
-		if (!nn) {
-			l->failed = 1;
-			return 1;
-		}
-		if (l->n)
-			memcpy(nn, l->names, l->n * sizeof(*nn));
-		l->names = nn;
-		l->cap = nc;
-	}
-	l->names[l->n] = acc_arena_strdup(l->a, r->name);
-	if (!l->names[l->n]) {
-		l->failed = 1;
-		return 1;
-	}
-	l->n++;
-	return 0;
+	return root_add(ctx, r->name);
 }
 
 static void put_root_url(acc_server *srv, const acc_http_request *rq, acc_buf *b, const char *name)
@@ -346,14 +463,25 @@ static void put_root_url(acc_server *srv, const acc_http_request *rq, acc_buf *b
 	acc_buf_free(&url);
 }
 
+/* Members see every api root; anonymous requesters those that hold a
+ * public collection (TAXII 2.1 section 4.1: a server advertises the api
+ * roots it has permission to advertise). */
 static void discovery(acc_server *srv, acc_worker *w, acc_arena *a, const acc_http_request *rq,
-                      acc_http_response *rs)
+                      int anonymous, acc_http_response *rs)
 {
-	root_list l = {.a = a};
+	root_list l = {.a = a}, pub = {.a = a};
 	acc_error err;
-	if (acc_store_root_list(w->store, root_cb, &l, &err) != ACC_OK || l.failed) {
+	if (acc_store_root_list(w->store, root_cb, &l, &err) != ACC_OK || l.failed ||
+	    (anonymous && !public_roots(w, NULL, &pub))) {
 		internal_error(rs, &err);
 		return;
+	}
+	if (anonymous) { /* keep the store's name order */
+		size_t k = 0;
+		for (size_t i = 0; i < l.n; i++)
+			if (root_listed(&pub, l.names[i]))
+				l.names[k++] = l.names[i];
+		l.n = k;
 	}
 	const acc_node_config *c = srv->conf;
 	acc_buf *b = &rs->body;
@@ -450,6 +578,8 @@ static int coll_cb(void *ctx, const acc_store_collection *c)
 	d->title = acc_arena_strdup(l->a, c->title);
 	d->description = c->description ? acc_arena_strdup(l->a, c->description) : NULL;
 	d->alias = c->alias ? acc_arena_strdup(l->a, c->alias) : NULL;
+	d->require_signed = c->require_signed;
+	d->public_read = c->public_read;
 	if (!d->id || !d->root || !d->title) {
 		l->failed = 1;
 		return 1;
@@ -458,7 +588,9 @@ static int coll_cb(void *ctx, const acc_store_collection *c)
 	return 0;
 }
 
-static void collections(acc_worker *w, acc_arena *a, const acc_http_request *rq,
+/* Members: the collections they have a grant on, and the public ones
+ * (READ at least). Anonymous requesters: the public ones, READ only. */
+static void collections(acc_worker *w, acc_arena *a, const acc_http_request *rq, int anonymous,
                         const acc_store_root *root, acc_http_response *rs)
 {
 	coll_list l = {.a = a};
@@ -473,11 +605,17 @@ static void collections(acc_worker *w, acc_arena *a, const acc_http_request *rq,
 	size_t shown = 0;
 	for (size_t i = 0; i < l.n; i++) {
 		unsigned perms = 0;
-		acc_status st = acc_store_perms(w->store, rq->who.name, l.v[i].id, &perms, &err);
+		acc_status st = anonymous ? ACC_ENOTFOUND
+		                          : acc_store_perms(w->store, rq->who.name, l.v[i].id,
+		                                            &perms, &err);
 		if (st != ACC_OK && st != ACC_ENOTFOUND) {
 			internal_error(rs, &err);
 			return;
 		}
+		if (st != ACC_OK)
+			perms = 0;
+		if (l.v[i].public_read)
+			perms |= ACC_PERM_READ;
 		if (!perms)
 			continue;
 		acc_buf_puts(b, shown ? "," : "\"collections\":[");
@@ -656,7 +794,7 @@ static int read_query(acc_server *srv, acc_arena *a, const acc_http_request *rq,
 }
 
 static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const acc_http_request *rq,
-                          const acc_route *r, const acc_store_collection *col,
+                          const acc_route *r, const acc_store_collection *col, int clear_only,
                           acc_http_response *rs)
 {
 	acc_query q;
@@ -668,7 +806,7 @@ static void list_endpoint(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 	if (r->object_id)
 		sq.ids = one_id;
 	acc_store_requester who;
-	reader(rq, &who);
+	reader(rq, clear_only, &who);
 	sq.who = &who;
 	sq.with_json = r->kind == ACC_ROUTE_OBJECTS || r->kind == ACC_ROUTE_OBJECT;
 
@@ -758,7 +896,7 @@ static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a, const ac
 	sq.ids = one_id;
 	sq.limit = 1000000;
 	acc_store_requester who;
-	reader(rq, &who);
+	reader(rq, 0, &who);
 	if (rq->who.admin) {
 		memset(&who, 0, sizeof(who));
 		who.admin = 1; /* admins delete what they cannot read (policy.h) */
@@ -808,13 +946,21 @@ static void delete_object(acc_server *srv, acc_worker *w, acc_arena *a, const ac
  */
 
 /* Steps shared by the full handler and the POST precheck, up to the
- * collection. Returns 1 to go on; w is borrowed for the caller. */
+ * collection. Returns 1 to go on, with *clear_only set when the request
+ * reads as the public (anonymous, or a member reading a public collection
+ * without a READ grant); w is borrowed for the caller. */
 static int common_checks(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_request *rq,
                          acc_route *r, acc_store_root *root, acc_store_collection *col,
-                         unsigned *perms, acc_http_response *rs)
+                         unsigned *perms, int *clear_only, acc_http_response *rs)
 {
-	if (!authenticate(srv, w, a, rq, rs))
+	*clear_only = 0;
+	if (is_anonymous(rq)) {
+		if (!anonymous_allowed(w, a, rq, r, rs))
+			return 0;
+		*clear_only = 1;
+	} else if (!authenticate(srv, w, a, rq, rs)) {
 		return 0;
+	}
 	if (!acc_accept_taxii(rq->accept)) {
 		acc_taxii_error(rs, 406, "this server answers with %s only", ACC_MEDIA_TAXII);
 		return 0;
@@ -825,7 +971,7 @@ static int common_checks(acc_server *srv, acc_worker *w, acc_arena *a, acc_http_
 		return 0;
 	if (!r->collection)
 		return 1;
-	if (!find_collection(w, rq, r, col, perms, a, rs))
+	if (!find_collection(w, rq, r, col, perms, clear_only, a, rs))
 		return 0;
 	unsigned need = 0;
 	switch (r->kind) {
@@ -908,7 +1054,8 @@ int acc_taxii_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
 	acc_store_root root;
 	acc_store_collection col;
 	unsigned perms = 0;
-	int ok = common_checks(srv, w, a, rq, &r, &root, &col, &perms, rs);
+	int clear_only = 0;
+	int ok = common_checks(srv, w, a, rq, &r, &root, &col, &perms, &clear_only, rs);
 	acc_server_worker_put(srv, w);
 	if (!ok)
 		return 0;
@@ -941,11 +1088,12 @@ void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_h
 	acc_store_root root;
 	acc_store_collection col;
 	unsigned perms = 0;
-	if (!common_checks(srv, w, a, rq, &r, &root, &col, &perms, rs))
+	int clear_only = 0;
+	if (!common_checks(srv, w, a, rq, &r, &root, &col, &perms, &clear_only, rs))
 		goto out;
 	switch (r.kind) {
 	case ACC_ROUTE_DISCOVERY:
-		discovery(srv, w, a, rq, rs);
+		discovery(srv, w, a, rq, is_anonymous(rq), rs);
 		break;
 	case ACC_ROUTE_API_ROOT:
 		api_root(&root, rs);
@@ -954,7 +1102,7 @@ void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_h
 		status(w, rq, &r, rs);
 		break;
 	case ACC_ROUTE_COLLECTIONS:
-		collections(w, a, rq, &root, rs);
+		collections(w, a, rq, is_anonymous(rq), &root, rs);
 		break;
 	case ACC_ROUTE_COLLECTION:
 		put_collection(&rs->body, &col, perms);
@@ -967,13 +1115,13 @@ void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_h
 		/* fall through */
 	case ACC_ROUTE_MANIFEST:
 	case ACC_ROUTE_VERSIONS:
-		list_endpoint(srv, w, a, rq, &r, &col, rs);
+		list_endpoint(srv, w, a, rq, &r, &col, clear_only, rs);
 		break;
 	case ACC_ROUTE_OBJECT:
 		if (rq->method == ACC_METHOD_DELETE)
 			delete_object(srv, w, a, rq, &r, &col, rs);
 		else
-			list_endpoint(srv, w, a, rq, &r, &col, rs);
+			list_endpoint(srv, w, a, rq, &r, &col, clear_only, rs);
 		break;
 	default:
 		acc_taxii_error(rs, 404, "no TAXII resource at this URL");
