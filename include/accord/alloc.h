@@ -48,6 +48,10 @@ ACC_API void acc_json_region_enter(acc_json_region *r);
 ACC_API void acc_json_region_leave(void);
 /* Bytes handed out since the last reset. */
 ACC_API size_t acc_json_region_used(const acc_json_region *r);
+/* Allocations made on the heap while r was entered (r full), since the
+ * last reset. When 0, every value made inside lives in r: a tree made
+ * there may be dropped without json_decref, reset reclaims it. */
+ACC_API size_t acc_json_region_spilled(const acc_json_region *r);
 ACC_API void acc_json_region_reset(acc_json_region *r, size_t keep);
 ACC_API void acc_json_region_free(acc_json_region *r);
 

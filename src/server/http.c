@@ -416,6 +416,8 @@ static void stop_pipeline(acc_committer *c)
 {
 	acc_pool_stop(post_pool);
 	post_pool = NULL;
+	acc_store_close(c->store);
+	c->store = NULL;
 	acc_committer_fini(c);
 }
 
@@ -445,7 +447,9 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	acc_committer committer;
 	acc_committer_init(&committer, 32);
 	srv.committer = &committer;
-	if ((st = acc_pool_start(&post_pool, threads, err)) != ACC_OK) {
+	if ((st = acc_node_store_open(n, &committer.store, err)) != ACC_OK ||
+	    (st = acc_pool_start(&post_pool, threads, err)) != ACC_OK) {
+		acc_store_close(committer.store);
 		acc_committer_fini(&committer);
 		acc_server_fini(&srv);
 		return st;

@@ -21,6 +21,7 @@
  * Invariant: one request = one transaction; on a store error nothing of
  * the request is kept and the answer is a 500.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -410,7 +411,27 @@ static void maybe_expire(acc_server *srv, acc_worker *w)
  * no malloc or free per JSON value; the tree is dropped before the write. */
 #define INGEST_REGION_RESERVE ((size_t)1 << 30) /* address space; used as touched */
 #define INGEST_REGION_KEEP    ((size_t)64 << 20) /* kept mapped between requests */
-static _Thread_local acc_json_region *ingest_region;
+static pthread_key_t region_key;
+static pthread_once_t region_once = PTHREAD_ONCE_INIT;
+static int region_key_ok;
+
+static void region_destroy(void *r) { acc_json_region_free(r); }
+static void region_key_make(void) { region_key_ok = pthread_key_create(&region_key, region_destroy) == 0; }
+
+/* This thread's region (freed when the thread ends), or NULL: the heap. */
+static acc_json_region *thread_region(void)
+{
+	pthread_once(&region_once, region_key_make);
+	if (!region_key_ok)
+		return NULL;
+	acc_json_region *r = pthread_getspecific(region_key);
+	if (!r && (r = acc_json_region_new(INGEST_REGION_RESERVE)) != NULL &&
+	    pthread_setspecific(region_key, r) != 0) {
+		acc_json_region_free(r);
+		r = NULL;
+	}
+	return r;
+}
 
 typedef enum prep_result { PREP_OK, PREP_ANSWERED, PREP_OOM, PREP_FAILED } prep_result;
 
@@ -425,8 +446,7 @@ static prep_result prepare_request(acc_worker *w, acc_arena *a, const acc_http_r
 {
 	json_t *env = NULL, *objects = NULL;
 	acc_error err;
-	if (!ingest_region)
-		ingest_region = acc_json_region_new(INGEST_REGION_RESERVE);
+	acc_json_region *ingest_region = thread_region();
 	acc_json_region_enter(ingest_region); /* NULL: the heap */
 	acc_status pst = acc_envelope_parse(rq->body, rq->body_len, &env, &objects, &err);
 	prep_result res = PREP_OK;
@@ -477,7 +497,10 @@ static prep_result prepare_request(acc_worker *w, acc_arena *a, const acc_http_r
 				c->v[i].o.json = canon->data + offsets[i];
 out:
 	acc_stix_report_free(report);
-	json_decref(env);
+	/* A tree wholly in the region needs no walk to free it: the reset
+	 * below reclaims it. */
+	if (!ingest_region || acc_json_region_spilled(ingest_region))
+		json_decref(env);
 	acc_json_region_leave();
 	acc_json_region_reset(ingest_region, INGEST_REGION_KEEP);
 	return res;

@@ -196,7 +196,7 @@ acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job)
 		last->next = NULL;
 		pthread_mutex_unlock(&c->lock);
 
-		write_jobs(s, list, n);
+		write_jobs(c->store ? c->store : s, list, n);
 
 		pthread_mutex_lock(&c->lock);
 		for (acc_commit_job *j = list; j;) {

@@ -65,6 +65,10 @@ typedef struct acc_committer {
 	acc_commit_job *head, *tail; /* waiting for a leader */
 	int busy;                    /* a leader is writing */
 	size_t max_group;            /* jobs per transaction */
+	/* When set, every group is written with this handle instead of the
+	 * leader's: the only writer in the process, its page cache stays valid
+	 * (another handle's write would make it read its pages again). */
+	acc_store *store;
 } acc_committer;
 
 void acc_committer_init(acc_committer *c, size_t max_group);

@@ -769,6 +769,7 @@ static void test_region(void **state)
 	assert_non_null(v);
 	assert_int_equal(acc_alloc_live(), live0 + 2); /* nothing from the heap */
 	assert_true(acc_json_region_used(r) > 0);
+	assert_int_equal(acc_json_region_spilled(r), 0);
 	assert_string_equal(
 	    json_string_value(json_object_get(json_array_get(json_object_get(v, "objects"), 1), "s")),
 	    "a longer string value");
@@ -797,6 +798,7 @@ static void test_region(void **state)
 	json_t *b = json_loads(big, 0, &je);
 	assert_non_null(b);
 	assert_int_equal(json_array_size(b), 300);
+	assert_true(acc_json_region_spilled(tiny) > 0);
 	assert_string_equal(json_string_value(json_array_get(b, 299)), "s299");
 	assert_true(acc_alloc_live() > live0);
 	json_decref(b);

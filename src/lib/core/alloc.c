@@ -120,6 +120,7 @@ char *acc_strdup(const char *s) { return acc_strndup(s, strlen(s)); }
 struct acc_json_region {
 	unsigned char *base;
 	size_t size, used, touched; /* touched: high-water mark since the last reset */
+	size_t spilled;             /* allocations taken from the heap while entered */
 };
 
 static _Thread_local acc_json_region *cur_region;
@@ -139,6 +140,8 @@ static void *json_malloc(size_t n)
 			return p;
 		}
 	}
+	if (r)
+		r->spilled++;
 	return acc_malloc(n);
 }
 
@@ -172,6 +175,7 @@ acc_json_region *acc_json_region_new(size_t reserve)
 void acc_json_region_enter(acc_json_region *r) { cur_region = r; }
 void acc_json_region_leave(void) { cur_region = NULL; }
 size_t acc_json_region_used(const acc_json_region *r) { return r ? r->used : 0; }
+size_t acc_json_region_spilled(const acc_json_region *r) { return r ? r->spilled : 0; }
 
 void acc_json_region_reset(acc_json_region *r, size_t keep)
 {
@@ -185,6 +189,7 @@ void acc_json_region_reset(acc_json_region *r, size_t keep)
 		r->touched = keep;
 	}
 	r->used = 0;
+	r->spilled = 0;
 }
 
 void acc_json_region_free(acc_json_region *r)
