@@ -40,6 +40,11 @@
 /* The node's public log endpoints (docs/api.md). */
 #define ACC_LIMIT_LOG_ENTRIES      1000    /* entries per GET /log/entries */
 #define ACC_LIMIT_LOG_LOOKUP       100     /* leaves or artifacts per lookup answer */
+/* The witness (c2sp.org/tlog-witness; docs/api.md "Witness"). */
+#define ACC_LIMIT_WITNESS_PROOF_LINES 63   /* consistency proof lines (the spec's cap) */
+#define ACC_LIMIT_WITNESS_BODY (ACC_LIMIT_TLOG_NOTE + 4096u) /* add-checkpoint body, bytes */
+#define ACC_LIMIT_WITNESS_LOGS        1000 /* logs one node witnesses */
+#define ACC_LIMIT_WITNESS_SPLIT_VIEWS 100  /* split views kept as evidence (the first ones) */
 
 /* Signatures (accord/sig.h): key files, DSSE envelopes and the in-toto
  * statements inside them come from users and peers. */

@@ -3,7 +3,7 @@
  * transparency log (the latest signed checkpoint, the log key, inclusion
  * and consistency proofs, entries, leaves by object hash), member keys,
  * artifact statements (POST needs a member; the rest is public), and the
- * STIX extension definitions Accord uses.
+ * STIX extension definitions Accord uses. /log/witness/... is witness.c's.
  *
  * What is public: a log entry holds an action, a collection id, a member
  * name, a date and a SHA-256 (of an object, an event record or an envelope);
@@ -702,6 +702,9 @@ int acc_log_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
                           uint64_t content_length, int has_content_length, uint64_t *max_body,
                           acc_http_response *rs)
 {
+	if (acc__witness_route(rq->path, rq->path_len)) /* witness.c: no credentials */
+		return acc__witness_post_precheck(rq, content_length, has_content_length, max_body,
+		                                  rs);
 	if (!path_is(rq->path, rq->path_len, P_ARTIFACTS)) {
 		log_error(rs, acc_log_route(rq->path, rq->path_len) && rq->path_len > 5 ? 405 : 404,
 		      "POST is answered at %s only", P_ARTIFACTS);
@@ -780,6 +783,10 @@ void acc_log_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_htt
 {
 	const char *path = rq->path;
 	size_t len = rq->path_len;
+	if (acc__witness_route(path, len)) {
+		acc__witness_handle(srv, a, rq, rs);
+		return;
+	}
 	int artifacts = path_is(path, len, P_ARTIFACTS);
 	unsigned allowed = artifacts ? ACC_METHOD_GET | ACC_METHOD_HEAD | ACC_METHOD_POST
 	                             : ACC_METHOD_GET | ACC_METHOD_HEAD;

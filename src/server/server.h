@@ -24,7 +24,9 @@
 #include "accord/arena.h"
 #include "accord/buf.h"
 #include "accord/common.h"
+#include "accord/limits.h"
 #include "accord/store.h"
+#include "accord/tlog.h"
 #include "node.h"
 #include "request.h"
 
@@ -149,6 +151,45 @@ void acc_log_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_htt
 int acc_log_post_precheck(acc_server *srv, acc_arena *a, acc_http_request *rq,
                           uint64_t content_length, int has_content_length, uint64_t *max_body,
                           acc_http_response *rs);
+
+/* ---- the witness (witness.c, docs/api.md "Witness") ----------------------------------
+ * The node cosigns other logs' checkpoints (c2sp.org/tlog-witness) with its
+ * node key under its log origin. Which logs, with which keys, and the last
+ * checkpoint cosigned for each live in the store's settings under these
+ * prefixes (+ the log's origin); `accord witness` writes them. */
+#define ACC_WITNESS_SET_LOGS       "witness.logs"        /* origins, one per line */
+#define ACC_WITNESS_SET_KEY        "witness.key."        /* the log's verifier key; "" removed */
+#define ACC_WITNESS_SET_CHECKPOINT "witness.checkpoint." /* last cosigned note + cosignature */
+#define ACC_WITNESS_SET_SPLITS     "witness.split-views" /* JSON array of evidence */
+
+/* A parsed add-checkpoint body: "old N\n", proof lines, "\n", the note
+ * (a view into the body). */
+typedef struct acc_witness_body {
+	uint64_t old;
+	size_t nproof;
+	acc_tlog_hash proof[ACC_LIMIT_WITNESS_PROOF_LINES];
+	const char *note;
+	size_t note_len;
+} acc_witness_body;
+
+/* Parse an add-checkpoint body, syntax only (the note is not looked at
+ * beyond being non-empty). ACC_EPARSE naming the line, ACC_ELIMIT for more
+ * than ACC_LIMIT_WITNESS_PROOF_LINES proof lines; *out zeroed on failure.
+ * Pure, does not block. */
+acc_status acc__witness_body_parse(const char *body, size_t len, acc_witness_body *out,
+                                   acc_error *err) ACC_WUR;
+/* The witness's cosignature verifier key "<origin>+<key ID>+<base64(0x04
+ * || public key)>" (c2sp.org/tlog-cosignature) into out (>= 512 bytes). */
+acc_status acc__witness_verifier(const acc_node *n, char *out, size_t outlen,
+                                 acc_error *err) ACC_WUR;
+/* Is the path under /log/witness? Answer such a request (log.c routes). */
+int acc__witness_route(const char *path, size_t len);
+void acc__witness_handle(acc_server *srv, acc_arena *a, acc_http_request *rq,
+                         acc_http_response *rs);
+/* A POST's headers under /log/witness: as acc_log_post_precheck. */
+int acc__witness_post_precheck(acc_http_request *rq, uint64_t content_length,
+                               int has_content_length, uint64_t *max_body,
+                               acc_http_response *rs);
 
 /* Append the TAXII status resource of st (taxii.c; ingest.c answers with it). */
 void acc__taxii_put_status(acc_buf *b, const acc_store_status *st);
