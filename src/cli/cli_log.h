@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "accord/accord.h"
+#include "cli.h"
 #include "client.h"
 
 typedef struct cli_log {
@@ -83,5 +84,22 @@ json_t *cli_log_hashes_json(const acc_client_log_proof *p);
 void cli_log_hex(const uint8_t b[32], char out[65]);
 
 void cli_log_close(cli_log *l);
+
+/* ---- witnessing (cmd_witness.c: accord witness ...; cmd_log.c: accord log
+ * witness) ---------------------------------------------------------------- */
+
+extern const cli_command cli_cmd_witness_add;
+extern const cli_command cli_cmd_witness_list;
+extern const cli_command cli_cmd_witness_remove;
+extern const cli_command cli_cmd_witness_key;
+extern const cli_command cli_cmd_log_witness;
+
+/* A verifier key of the given type (ACC_TLOG_SIG_ED25519 or
+ * ACC_TLOG_SIG_COSIG_V1) from the option opt's argument: the contents of
+ * the file arg, or arg itself when no such file exists. text (may be NULL)
+ * gets the key text without its newline. CLI_OK, or CLI_USAGE with the
+ * error printed ("accord: CMD: OPT ARG: ..."). */
+int cli_verifier_arg(const char *cmd, const char *opt, const char *arg, uint8_t type,
+                     acc_tlog_verifier *out, acc_buf *text);
 
 #endif

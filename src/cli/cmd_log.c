@@ -785,3 +785,255 @@ const cli_command cli_cmd_log_prove = {
     "log, or a check failed (named); 2 usage, I/O or connection error.\n",
     log_prove,
 };
+
+/* ---- accord log witness ---------------------------------------------------------------- */
+
+/* Why the witness refused: the description of a JSON error, else the
+ * body's first line (printable characters only, at most 300). */
+static void witness_reason(const acc_client_witness_answer *a, char *out, size_t outlen)
+{
+	json_t *v = NULL;
+	const char *d = NULL;
+	if (a->body.len && acc_json_load(a->body.data, a->body.len, &v, NULL) == ACC_OK)
+		d = json_string_value(json_object_get(v, "description"));
+	if (!d)
+		d = a->body.data ? a->body.data : "";
+	size_t n = 0;
+	for (; d[n] && d[n] != '\n' && n < 300 && n + 1 < outlen; n++)
+		out[n] = (unsigned char)d[n] < 0x20 ? '?' : d[n];
+	if (n == 0 && outlen > 8)
+		snprintf(out, outlen, "HTTP %ld", a->status);
+	else
+		out[n] = '\0';
+	json_decref(v);
+}
+
+/* The witness's answer lines appended to the log's note must open as a
+ * note with at least one cosignature by the witness key over the text. */
+static int witness_check_lines(cli_log *l, const acc_tlog_verifier *wkey,
+                               const acc_client_witness_answer *a)
+{
+	acc_buf cosigned;
+	acc_buf_init(&cosigned, 0);
+	acc_buf_append(&cosigned, l->note.data, l->note.len);
+	acc_buf_append(&cosigned, a->body.data ? a->body.data : "", a->body.len);
+	acc_error err;
+	acc_error_clear(&err);
+	int rc = CLI_OK;
+	const char *body = a->body.data ? a->body.data : "";
+	if (acc_buf_status(&cosigned) != ACC_OK) {
+		cli_errorf("%s: out of memory", l->cmd);
+		rc = CLI_USAGE;
+	} else if (a->body.len == 0 || strncmp(body, "\xe2\x80\x94 ", 4) != 0 ||
+	           body[a->body.len - 1] != '\n' ||
+	           acc_tlog_note_open(cosigned.data, cosigned.len, wkey, 1, l->parsed, &err) !=
+	               ACC_OK) {
+		cli_errorf("%s: the witness answered 200 but not with a cosignature by its key "
+		           "%s: %s",
+		           l->cmd, wkey->name, err.msg[0] ? err.msg : "not signature lines");
+		rc = CLI_INVALID;
+	}
+	acc_buf_free(&cosigned);
+	return rc;
+}
+
+static int log_witness(int argc, char **argv)
+{
+	static const char *const cmd = "log witness";
+	const char *url = NULL, *wurl = NULL, *pubkey = NULL, *wkeyarg = NULL;
+	int r, rc = CLI_OK;
+	cli_remote rem = {0};
+	for (int i = 1; i < argc && rc == CLI_OK; i++) {
+		if ((r = cli_remote_opt(&rem, argc, argv, &i, cmd)) ||
+		    (r = cli_opt_value(argc, argv, &i, cmd, "--witness", &wurl)) ||
+		    (r = cli_opt_value(argc, argv, &i, cmd, "--witness-key", &wkeyarg)) ||
+		    (r = cli_opt_value(argc, argv, &i, cmd, "--pubkey", &pubkey))) {
+			if (r < 0)
+				rc = CLI_USAGE;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			rc = cli_unknown_option(cmd, argv[i]);
+		} else if (!url) {
+			url = argv[i];
+		} else {
+			rc = cli_usage_error(cmd, "one LOG-URL only");
+		}
+	}
+	if (rc == CLI_OK && (!url || !wurl))
+		rc = cli_usage_error(cmd, "give LOG-URL --witness WITNESS-URL");
+	if (rc != CLI_OK)
+		return rc;
+	acc_client *c = NULL;
+	cli_log l;
+	memset(&l, 0, sizeof l);
+	acc_buf wbase, wtext, body;
+	acc_buf_init(&wbase, 0);
+	acc_buf_init(&wtext, ACC_LIMIT_SIG_KEY_FILE);
+	acc_buf_init(&body, ACC_LIMIT_WITNESS_BODY);
+	acc_client_witness_answer ans;
+	memset(&ans, 0, sizeof ans);
+	acc_tlog_verifier wkey;
+	acc_error err;
+	acc_error_clear(&err);
+	if ((rc = cli_remote_client(&rem, cmd, &c)) != CLI_OK ||
+	    (rc = cli_log_open(&l, cmd, url, NULL, pubkey, c)) != CLI_OK)
+		goto out;
+	if (acc_client_log_base(wurl, &wbase, &err) != ACC_OK) {
+		cli_errorf("%s: --witness %s: %s", cmd, wurl, err.msg);
+		rc = CLI_USAGE;
+		goto out;
+	}
+	if (wkeyarg) {
+		if ((rc = cli_verifier_arg(cmd, "--witness-key", wkeyarg, ACC_TLOG_SIG_COSIG_V1,
+		                           &wkey, NULL)) != CLI_OK)
+			goto out;
+	} else {
+		/* trust on first use: the key the witness serves */
+		acc_status s = acc_client_log_text(c, wbase.data, "/log/witness/key", &wtext, &err);
+		size_t n = wtext.len && wtext.data[wtext.len - 1] == '\n' ? wtext.len - 1 : wtext.len;
+		if (s != ACC_OK) {
+			cli_errorf("%s: the witness's key (%s/log/witness/key): %s", cmd, wbase.data,
+			           err.msg);
+			rc = acc_client_last_status(c) == 0 ? CLI_USAGE : CLI_INVALID;
+			goto out;
+		}
+		if (acc_tlog_verifier_parse(wtext.data, n, &wkey, &err) != ACC_OK ||
+		    wkey.type != ACC_TLOG_SIG_COSIG_V1) {
+			cli_errorf("%s: %s/log/witness/key: not a cosignature verifier key: %s", cmd,
+			           wbase.data, err.msg[0] ? err.msg : "another signature type");
+			rc = CLI_INVALID;
+			goto out;
+		}
+	}
+	if ((rc = cli_log_checkpoint(&l)) != CLI_OK)
+		goto out;
+	acc_client_options o = {.insecure = rem.insecure, .ca_file = rem.ca_file,
+	                        .timeout = rem.timeout};
+	acc_client_log_proof proof;
+	memset(&proof, 0, sizeof proof);
+	uint64_t old = 0;
+	const char *origin = l.key.name;
+	char why[320];
+	for (int attempt = 0;; attempt++) {
+		acc_buf_reset(&body);
+		acc_client_witness_body(old, proof.hashes, proof.n, l.note.data, l.note.len, &body);
+		acc_client_witness_answer_free(&ans);
+		if (acc_buf_status(&body) != ACC_OK) {
+			cli_errorf("%s: the checkpoint and proof are too large", cmd);
+			rc = CLI_USAGE;
+			goto out;
+		}
+		acc_status s = acc_client_witness_add(&o, wbase.data, body.data, body.len, &ans, &err);
+		if (s != ACC_OK) {
+			cli_errorf("%s: %s", cmd, err.msg);
+			rc = s == ACC_EPARSE ? CLI_INVALID : CLI_USAGE;
+			goto out;
+		}
+		if (ans.status != 409 || !ans.has_size)
+			break;
+		/* the witness has cosigned another size: prove consistency from it */
+		if (attempt == 1) {
+			cli_errorf("%s: refused: the witness's cosigned size changed again (now "
+			           "%llu): another submission raced this one; run again",
+			           cmd, (unsigned long long)ans.size);
+			rc = CLI_INVALID;
+			goto out;
+		}
+		if (ans.size > l.cp.size) {
+			cli_errorf("%s: refused: stale: the witness has cosigned size %llu of %s, "
+			           "larger than the log's checkpoint (%llu): the log serves an old "
+			           "checkpoint or was rolled back",
+			           cmd, (unsigned long long)ans.size, origin,
+			           (unsigned long long)l.cp.size);
+			rc = CLI_INVALID;
+			goto out;
+		}
+		memset(&proof, 0, sizeof proof);
+		if (ans.size > 0 && ans.size < l.cp.size &&
+		    acc_client_log_consistency(c, l.base.data, ans.size, l.cp.size, &proof, &err) !=
+		        ACC_OK) {
+			char what[128];
+			snprintf(what, sizeof what, "the consistency proof from %llu to %llu",
+			         (unsigned long long)ans.size, (unsigned long long)l.cp.size);
+			rc = cli_log_fetch_failed(&l, what, &err);
+			goto out;
+		}
+		old = ans.size;
+	}
+	witness_reason(&ans, why, sizeof why);
+	switch (ans.status) {
+	case 200:
+		if ((rc = witness_check_lines(&l, &wkey, &ans)) != CLI_OK)
+			goto out;
+		fwrite(ans.body.data, 1, ans.body.len, stdout);
+		fprintf(stderr, "accord: %s: %s: checkpoint of size %llu cosigned by %s%s%s\n", cmd,
+		        origin, (unsigned long long)l.cp.size, wkey.name,
+		        old ? " after a consistency proof from size " : "",
+		        old ? "" : "");
+		if (old)
+			fprintf(stderr, "accord: %s: (proof from size %llu)\n", cmd,
+			        (unsigned long long)old);
+		rc = CLI_OK;
+		break;
+	case 409:
+		cli_errorf("%s: refused: split view: %s", cmd, why);
+		rc = CLI_INVALID;
+		break;
+	case 404:
+		cli_errorf("%s: refused: unknown log: the witness does not witness %s (accord "
+		           "witness add on the witness): %s",
+		           cmd, origin, why);
+		rc = CLI_INVALID;
+		break;
+	case 403:
+		cli_errorf("%s: refused: the witness does not accept the log's signature: %s", cmd,
+		           why);
+		rc = CLI_INVALID;
+		break;
+	case 422:
+		cli_errorf("%s: refused: inconsistent: %s", cmd, why);
+		rc = CLI_INVALID;
+		break;
+	case 400:
+		cli_errorf("%s: refused: %s", cmd, why);
+		rc = CLI_INVALID;
+		break;
+	default:
+		cli_errorf("%s: %s/log/witness/add-checkpoint: %s", cmd, wbase.data, why);
+		rc = CLI_USAGE;
+	}
+out:
+	acc_client_witness_answer_free(&ans);
+	acc_buf_free(&body);
+	acc_buf_free(&wtext);
+	acc_buf_free(&wbase);
+	cli_log_close(&l);
+	cli_remote_free(&rem, c);
+	return rc;
+}
+
+const cli_command cli_cmd_log_witness = {
+    "log witness",
+    "have a witness cosign a node's latest checkpoint",
+    "usage: accord log witness LOG-URL --witness WITNESS-URL [--pubkey KEY]\n"
+    "                          [--witness-key KEY] [options]\n"
+    "\n"
+    "Fetch the latest checkpoint of the node at LOG-URL (opened with its key: --pubkey,\n"
+    "else the key it serves at /log/key), submit it to the witness node at WITNESS-URL\n"
+    "(POST /log/witness/add-checkpoint, c2sp.org/tlog-witness) with old size 0; when the\n"
+    "witness answers that it has cosigned another size (409), fetch the consistency\n"
+    "proof from that size from the log and submit again, once. The cosignature lines\n"
+    "are checked against the witness key (--witness-key, else /log/witness/key of the\n"
+    "witness) and printed on standard output: appended to the checkpoint they make it a\n"
+    "cosigned checkpoint. No credentials are needed.\n"
+    "\n"
+    "  --witness URL      the witness node's base URL (required)\n"
+    "  --pubkey KEY       the log's verifier key (text or file)\n"
+    "  --witness-key KEY  the witness's cosignature key (type 0x04; text or file)\n"
+    "  --insecure         do not verify TLS certificates\n"
+    "  --ca-file FILE     trust the CA certificates in FILE (PEM)\n"
+    "  --timeout SECONDS  per request (default 300)\n"
+    "\n"
+    "Exit status: 0 cosigned; 1 refused, with the reason (unknown log, bad signature,\n"
+    "inconsistent, split view, stale) or an invalid answer; 2 usage or network error.\n",
+    log_witness,
+};

@@ -10,6 +10,7 @@
 
 #include "accord/accord.h"
 #include "cli.h"
+#include "cli_log.h" /* the witness commands */
 
 /* cmd_collection.c */
 extern const cli_command cli_cmd_collection_set;
@@ -47,6 +48,11 @@ static const cli_command *const commands[] = {
 	&cli_cmd_artifact_verify,
 	&cli_cmd_log_verify,
 	&cli_cmd_log_prove,
+	&cli_cmd_log_witness,
+	&cli_cmd_witness_add,
+	&cli_cmd_witness_list,
+	&cli_cmd_witness_remove,
+	&cli_cmd_witness_key,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -243,6 +243,36 @@ acc_status acc_client_log_hash(const json_t *obj, const char *name, acc_tlog_has
 acc_status acc_client_log_entry_parse(const char *bytes, size_t len, acc_client_log_entry *out,
                                       acc_error *err) ACC_WUR;
 
+/* ---- a witness (c2sp.org/tlog-witness; docs/api.md "Witness") ------------------------
+ * The add-checkpoint call is public (no credentials). It has its own
+ * libcurl handle (answers are text, and every status is an answer), made
+ * with the TLS and timeout options of an acc_client_options. */
+
+/* Append the add-checkpoint body to out: "old <old>\n", one base64 line per
+ * proof hash, an empty line, then the signed note as given. Pure. */
+void acc_client_witness_body(uint64_t old, const acc_tlog_hash *proof, size_t n, const char *note,
+                             size_t note_len, acc_buf *out);
+
+typedef struct acc_client_witness_answer {
+	long status;            /* the HTTP status */
+	char content_type[128]; /* "" when none was sent */
+	int has_size;           /* a 409 of type text/x.tlog.size: */
+	uint64_t size;          /*   the witness's last cosigned size */
+	acc_buf body;           /* the body, at most ACC_LIMIT_TLOG_NOTE bytes */
+} acc_client_witness_answer;
+
+/* POST body to base + "/log/witness/add-checkpoint" (base as normalised by
+ * acc_client_log_base) with o's TLS and timeout options (NULL: defaults;
+ * credentials are never sent) and no redirects. Every HTTP answer is ACC_OK
+ * with its status in *out; ACC_EIO when no answer came, ACC_ELIMIT for a
+ * body over the cap, ACC_EPARSE for a text/x.tlog.size body that is not a
+ * decimal and a newline. acc_client_global_init must have run. Blocks.
+ * Free with acc_client_witness_answer_free (also after a failure). */
+acc_status acc_client_witness_add(const acc_client_options *o, const char *base, const char *body,
+                                  size_t len, acc_client_witness_answer *out,
+                                  acc_error *err) ACC_WUR;
+void acc_client_witness_answer_free(acc_client_witness_answer *a);
+
 /* ---- pure helpers (no I/O) ------------------------------------------------------ */
 
 /* Append s percent-encoded (everything but RFC 3986 unreserved characters). */

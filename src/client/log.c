@@ -10,7 +10,13 @@
  * verifies proofs against a checkpoint it opened with a key it trusts. A
  * served leaf_hash is handed over for diagnosis only; leaf hashes are
  * always recomputed from the entry bytes.
+ *
+ * A witness's add-checkpoint call (c2sp.org/tlog-witness) is here too: its
+ * body is built by acc_client_witness_body and posted on a libcurl handle
+ * of its own, because every status of that call is an answer to read (a
+ * 409's size, a refusal's reason) rather than an error.
  */
+#include <curl/curl.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -412,5 +418,155 @@ out:
 	json_decref(v);
 	if (s != ACC_OK)
 		memset(out, 0, sizeof *out);
+	return s;
+}
+
+/* ---- a witness's add-checkpoint ----------------------------------------------------- */
+
+void acc_client_witness_body(uint64_t old, const acc_tlog_hash *proof, size_t n, const char *note,
+                             size_t note_len, acc_buf *out)
+{
+	acc_buf_printf(out, "old %llu\n", (unsigned long long)old);
+	for (size_t i = 0; i < n; i++) {
+		char b64[ACC_TLOG_HASH_B64LEN];
+		acc_tlog_hash_to_base64(&proof[i], b64);
+		acc_buf_puts(out, b64);
+		acc_buf_putc(out, '\n');
+	}
+	acc_buf_putc(out, '\n');
+	acc_buf_append(out, note, note_len);
+}
+
+void acc_client_witness_answer_free(acc_client_witness_answer *a)
+{
+	if (a)
+		acc_buf_free(&a->body);
+}
+
+static size_t witness_on_body(char *p, size_t size, size_t n, void *ctx)
+{
+	acc_client_witness_answer *a = ctx;
+	acc_buf_append(&a->body, p, size * n);
+	return acc_buf_status(&a->body) == ACC_OK ? size * n : 0;
+}
+
+static size_t witness_on_header(char *p, size_t size, size_t n, void *ctx)
+{
+	acc_client_witness_answer *a = ctx;
+	size_t len = size * n;
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
+		a->content_type[0] = '\0'; /* a new response (after 100 Continue) */
+	} else if (len > 13 && strncasecmp(p, "Content-Type:", 13) == 0) {
+		const char *v = p + 13, *end = p + len;
+		while (v < end && (*v == ' ' || *v == '\t'))
+			v++;
+		while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+			end--;
+		size_t vl = (size_t)(end - v);
+		if (vl >= sizeof a->content_type)
+			vl = sizeof a->content_type - 1;
+		memcpy(a->content_type, v, vl);
+		a->content_type[vl] = '\0';
+	}
+	return len;
+}
+
+/* "<decimal>\n" with no leading zero (the spec's text/x.tlog.size). */
+static int parse_size_body(const acc_buf *b, uint64_t *out)
+{
+	size_t n = b->len;
+	if (n < 2 || b->data[n - 1] != '\n' || n - 1 > 20 || (n > 2 && b->data[0] == '0'))
+		return 0;
+	uint64_t v = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned d = (unsigned)(unsigned char)b->data[i] - '0';
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return 0;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}
+
+acc_status acc_client_witness_add(const acc_client_options *o, const char *base, const char *body,
+                                  size_t len, acc_client_witness_answer *out, acc_error *err)
+{
+	acc_error_clear(err);
+	if (!out)
+		return acc_error_set(err, ACC_EINVAL, NULL, "no place for the answer");
+	memset(out, 0, sizeof *out);
+	acc_buf_init(&out->body, ACC_LIMIT_TLOG_NOTE);
+	if (!base || !body)
+		return acc_error_set(err, ACC_EINVAL, NULL, "no witness URL or body");
+	acc_client_options none = {0};
+	if (!o)
+		o = &none;
+	acc_buf u;
+	acc_status s = url_of(&u, base, "/log/witness/add-checkpoint", err);
+	if (s != ACC_OK)
+		return s;
+	char cerr[CURL_ERROR_SIZE] = "";
+	char ua[64];
+	snprintf(ua, sizeof ua, "accord/%s", acc_version());
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: text/plain; charset=utf-8");
+	if (h && !curl_slist_append(h, "Expect:")) {
+		curl_slist_free_all(h);
+		h = NULL;
+	}
+	CURL *e = h ? curl_easy_init() : NULL;
+	if (!e) {
+		s = acc_error_set(err, h ? ACC_EIO : ACC_ENOMEM, NULL,
+		                  h ? "libcurl cannot create a handle" : "out of memory");
+		goto out;
+	}
+	int bad = curl_easy_setopt(e, CURLOPT_URL, u.data) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : ua) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
+	                        o->connect_timeout > 0 ? o->connect_timeout : 10L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : 300L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cerr) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, h) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, body) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, witness_on_body) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, out) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, witness_on_header) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, out) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, o->insecure ? 0L : 1L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, o->insecure ? 0L : 2L) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK;
+	if (o->ca_file)
+		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file) != CURLE_OK;
+	if (bad) {
+		s = acc_error_set(err, ACC_EIO, NULL, "libcurl refused an option (is it built with https?)");
+		goto out;
+	}
+	CURLcode cc = curl_easy_perform(e);
+	if (cc != CURLE_OK) {
+		acc_status bs = acc_buf_status(&out->body);
+		if (bs != ACC_OK)
+			s = acc_error_set(err, bs, NULL, "%s: %s", u.data,
+			                  bs == ACC_ELIMIT ? "the answer is too long" : "out of memory");
+		else
+			s = acc_error_set(err, ACC_EIO, NULL, "%s: %s", u.data,
+			                  cerr[0] ? cerr : curl_easy_strerror(cc));
+		goto out;
+	}
+	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
+	if (out->status == 409 && strncasecmp(out->content_type, "text/x.tlog.size", 16) == 0) {
+		if (!parse_size_body(&out->body, &out->size))
+			s = acc_error_set(err, ACC_EPARSE, NULL,
+			                  "%s: 409 with a text/x.tlog.size body that is not a size",
+			                  u.data);
+		else
+			out->has_size = 1;
+	}
+out:
+	if (e)
+		curl_easy_cleanup(e);
+	curl_slist_free_all(h);
+	acc_buf_free(&u);
 	return s;
 }
