@@ -248,6 +248,8 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 			}
 			acc_buf_free(&rs.body);
 			x->body.max = x->max_body ? x->max_body + 1 : 1;
+			if (has && clen && clen <= x->max_body)
+				acc_buf_reserve(&x->body, (size_t)clen); /* one copy of the body */
 		}
 		return MHD_YES;
 	}

@@ -518,7 +518,8 @@ void acc_taxii_post_objects(acc_server *srv, acc_worker *w, acc_arena *a,
 		return;
 	}
 	acc_buf canon;
-	acc_buf_init(&canon, rq->body_len + 64);
+	acc_buf_init(&canon, 0);
+	acc_buf_reserve(&canon, rq->body_len + 64); /* about the body's size; it may grow */
 	post_ctx c = {.a = a, .rq = rq, .col = col};
 	member_keys mk = {.a = a};
 	c.mk = &mk;

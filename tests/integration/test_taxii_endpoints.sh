@@ -230,6 +230,23 @@ expect_code "admin deletes all versions" 200
 get "$C/objects/$I1/" "$A"
 expect_error "all versions gone" 404
 
+# A canonical form longer than the body (RFC 8785 writes 1e300 as 1e+300):
+# 200 objects, each one byte longer, all stored.
+{
+	printf '{"objects":['
+	for i in $(seq 1 200); do
+		[ "$i" -gt 1 ] && printf ','
+		printf '{"type":"indicator","spec_version":"2.1","id":"indicator--%s","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","created_by_ref":"%s","name":"n","pattern":"[ipv4-addr:value = '"'"'198.51.100.7'"'"']","pattern_type":"stix","valid_from":"2024-01-01T00:00:00Z","x_big":1e300}' \
+			"$(uuid)" "$ADMIN_ID"
+	done
+	printf ']}'
+} >"$T/grow.json"
+post "$C/objects/" "$A" "$T/grow.json"
+expect_jq "canonical form longer than the body" '.success_count == 200 and .failure_count == 0'
+GID=$(jq -r '.successes[0].id' "$T/body")
+get "$C/objects/$GID/" "$A"
+expect_jq "stored canonically" '.objects[0].x_big == 1e300'
+
 # ---- unknown paths -------------------------------------------------------------------
 get "$URL/" "$A"
 expect_error "root path" 404
@@ -286,4 +303,6 @@ get "$C/objects/" "admin:$ADMIN"
 expect_code "cached credentials are not throttled" 200
 
 serve_stop && ok || bad "serve did not exit 0 on SIGTERM"
+
+
 finish
