@@ -433,8 +433,8 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = c < 1 ? 1 : (unsigned)c;
 	}
-	if (threads > 32)
-		threads = 32;
+	if (threads > 64)
+		threads = 64;
 	struct sockaddr_storage ss;
 	socklen_t sl = 0;
 	acc_server srv;
