@@ -889,25 +889,27 @@ static int log_witness(int argc, char **argv)
 	} else {
 		/* trust on first use: the key the witness serves */
 		acc_status s = acc_client_log_text(c, wbase.data, "/log/witness/key", &wtext, &err);
-		size_t n = wtext.len && wtext.data[wtext.len - 1] == '\n' ? wtext.len - 1 : wtext.len;
+		size_t n =
+		    wtext.len && wtext.data[wtext.len - 1] == '\n' ? wtext.len - 1 : wtext.len;
 		if (s != ACC_OK) {
-			cli_errorf("%s: the witness's key (%s/log/witness/key): %s", cmd, wbase.data,
-			           err.msg);
+			cli_errorf("%s: the witness's key (%s/log/witness/key): %s", cmd,
+			           wbase.data, err.msg);
 			rc = acc_client_last_status(c) == 0 ? CLI_USAGE : CLI_INVALID;
 			goto out;
 		}
 		if (acc_tlog_verifier_parse(wtext.data, n, &wkey, &err) != ACC_OK ||
 		    wkey.type != ACC_TLOG_SIG_COSIG_V1) {
-			cli_errorf("%s: %s/log/witness/key: not a cosignature verifier key: %s", cmd,
-			           wbase.data, err.msg[0] ? err.msg : "another signature type");
+			cli_errorf("%s: %s/log/witness/key: not a cosignature verifier key: %s",
+			           cmd, wbase.data,
+			           err.msg[0] ? err.msg : "another signature type");
 			rc = CLI_INVALID;
 			goto out;
 		}
 	}
 	if ((rc = cli_log_checkpoint(&l)) != CLI_OK)
 		goto out;
-	acc_client_options o = {.insecure = rem.insecure, .ca_file = rem.ca_file,
-	                        .timeout = rem.timeout};
+	acc_client_options o = {
+	    .insecure = rem.insecure, .ca_file = rem.ca_file, .timeout = rem.timeout};
 	acc_client_log_proof proof;
 	memset(&proof, 0, sizeof proof);
 	uint64_t old = 0;
@@ -922,7 +924,8 @@ static int log_witness(int argc, char **argv)
 			rc = CLI_USAGE;
 			goto out;
 		}
-		acc_status s = acc_client_witness_add(&o, wbase.data, body.data, body.len, &ans, &err);
+		acc_status s =
+		    acc_client_witness_add(&o, wbase.data, body.data, body.len, &ans, &err);
 		if (s != ACC_OK) {
 			cli_errorf("%s: %s", cmd, err.msg);
 			rc = s == ACC_EPARSE ? CLI_INVALID : CLI_USAGE;
@@ -965,13 +968,16 @@ static int log_witness(int argc, char **argv)
 		if ((rc = witness_check_lines(&l, &wkey, &ans)) != CLI_OK)
 			goto out;
 		fwrite(ans.body.data, 1, ans.body.len, stdout);
-		fprintf(stderr, "accord: %s: %s: checkpoint of size %llu cosigned by %s%s%s\n", cmd,
-		        origin, (unsigned long long)l.cp.size, wkey.name,
-		        old ? " after a consistency proof from size " : "",
-		        old ? "" : "");
 		if (old)
-			fprintf(stderr, "accord: %s: (proof from size %llu)\n", cmd,
-			        (unsigned long long)old);
+			fprintf(
+			    stderr,
+			    "accord: %s: %s: checkpoint of size %llu cosigned by %s (consistency "
+			    "proof from size %llu)\n",
+			    cmd, origin, (unsigned long long)l.cp.size, wkey.name,
+			    (unsigned long long)old);
+		else
+			fprintf(stderr, "accord: %s: %s: checkpoint of size %llu cosigned by %s\n",
+			        cmd, origin, (unsigned long long)l.cp.size, wkey.name);
 		rc = CLI_OK;
 		break;
 	case 409:

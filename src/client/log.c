@@ -522,7 +522,8 @@ acc_status acc_client_witness_add(const acc_client_options *o, const char *base,
 	int bad = curl_easy_setopt(e, CURLOPT_URL, u.data) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : ua) != CURLE_OK;
+	bad |=
+	    curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent ? o->user_agent : ua) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT,
 	                        o->connect_timeout > 0 ? o->connect_timeout : 10L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT, o->timeout > 0 ? o->timeout : 300L) != CURLE_OK;
@@ -540,7 +541,8 @@ acc_status acc_client_witness_add(const acc_client_options *o, const char *base,
 	if (o->ca_file)
 		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file) != CURLE_OK;
 	if (bad) {
-		s = acc_error_set(err, ACC_EIO, NULL, "libcurl refused an option (is it built with https?)");
+		s = acc_error_set(err, ACC_EIO, NULL,
+		                  "libcurl refused an option (is it built with https?)");
 		goto out;
 	}
 	CURLcode cc = curl_easy_perform(e);
@@ -548,14 +550,17 @@ acc_status acc_client_witness_add(const acc_client_options *o, const char *base,
 		acc_status bs = acc_buf_status(&out->body);
 		if (bs != ACC_OK)
 			s = acc_error_set(err, bs, NULL, "%s: %s", u.data,
-			                  bs == ACC_ELIMIT ? "the answer is too long" : "out of memory");
+			                  bs == ACC_ELIMIT ? "the answer is too long"
+			                                   : "out of memory");
 		else
 			s = acc_error_set(err, ACC_EIO, NULL, "%s: %s", u.data,
 			                  cerr[0] ? cerr : curl_easy_strerror(cc));
 		goto out;
 	}
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &out->status);
-	if (out->status == 409 && strncasecmp(out->content_type, "text/x.tlog.size", 16) == 0) {
+	const char *ct = out->content_type;
+	if (out->status == 409 && strncasecmp(ct, "text/x.tlog.size", 16) == 0 &&
+	    (ct[16] == '\0' || ct[16] == ';' || ct[16] == ' ')) {
 		if (!parse_size_body(&out->body, &out->size))
 			s = acc_error_set(err, ACC_EPARSE, NULL,
 			                  "%s: 409 with a text/x.tlog.size body that is not a size",

@@ -360,4 +360,10 @@ submit "$T/body.txt"
 expect_code "the copy after re-adding: still a conflict" 409
 [ "$(cat "$T/body")" = "$N4" ] && ok || bad "409 after re-adding: $(cat "$T/body")"
 
+# the servers stop cleanly, and a sanitizer build reports nothing
+for n in a a2 b; do
+	stop_node $n || bad "accord serve ($n) did not stop cleanly"
+	grep -q "Sanitizer\|runtime error" "$T/$n.err" && bad "$n: $(grep -m3 "Sanitizer\|runtime error" "$T/$n.err")" || ok
+done
+
 finish
