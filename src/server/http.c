@@ -489,7 +489,7 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, &srv, MHD_OPTION_NOTIFY_CONNECTION,
 	    connection_cb, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)conf->connection_timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024), MHD_OPTION_ARRAY, tls_opts,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_ARRAY, tls_opts,
 	    MHD_OPTION_END);
 	wipe_free(cert);
 	wipe_free(key);
