@@ -18,6 +18,10 @@
 
 struct acc_node;
 
+/* The format version accord dump writes; accord restore reads 1 and 2
+ * (docs/cli.md "accord dump, accord restore"). */
+#define CLI_DUMP_VERSION 2
+
 /* argv[*i] is "--name VALUE" or "--name=VALUE": *val gets VALUE, *i moves
  * to the value's index, and 1 is returned. 0 when argv[*i] is not this
  * option; -1 (error printed, "accord: CMD: --name needs a value") when the

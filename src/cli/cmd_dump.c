@@ -3,14 +3,23 @@
  * input of `accord restore` (docs/cli.md has the format).
  *
  * Output, one RFC 8785 canonical JSON value a line, in this order:
- *   {"record":"accord-dump","version":1}
- *   api roots (name order), collections (creation order), members (removed
- *   ones first, each group in name order, so that an identity a removed
- *   member held can be reused by a later one), grants (member x collection),
- *   then every object version, collection by collection, each in
- *   (date_added, seq) order: {"collection","date_added","member","object"}.
+ *   {"record":"accord-dump","version":2}
+ *   api roots (name order), collections (creation order; "require_signed"
+ *   and "public" only when true), members (removed ones first, each group in
+ *   name order, so that an identity a removed member held can be reused by a
+ *   later one), grants (member x collection), members' signing keys (members
+ *   in the order of their lines, each member's keys in the order they were
+ *   added; no times: restore cannot keep them), then every object version,
+ *   collection by collection, each in (date_added, seq) order:
+ *   {"collection","date_added","member","object"}.
  * The same database always gives the same bytes, so dump -> restore -> dump
- * is the identity. Memory: one page of objects at a time.
+ * is the identity. Memory: one page of objects at a time, plus the names of
+ * the members and the ids of the collections.
+ *
+ * Not dumped: artifact statements. The store can find them only by the
+ * file digest they name (acc_store_artifact_find), and their log leaves
+ * carry the envelope's digest, not the file's: there is no way to list them
+ * through the public API (docs/cli.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +41,9 @@ typedef struct dumper {
 	/* collected for the grants and the objects */
 	char **members; /* current members' names */
 	size_t nmembers;
+	char **all; /* every member's name, in the order of their lines */
+	size_t nall;
+	size_t keys;
 	char **colls; /* collection ids */
 	size_t ncolls;
 	size_t objects;
@@ -92,6 +104,11 @@ static int dump_collection(void *ctx, const acc_store_collection *c)
 		json_object_set_new(v, "description", json_string(c->description));
 	if (v && c->alias)
 		json_object_set_new(v, "alias", json_string(c->alias));
+	/* true only: absent means false, as in a version 1 dump */
+	if (v && c->require_signed)
+		json_object_set_new(v, "require_signed", json_true());
+	if (v && c->public_read)
+		json_object_set_new(v, "public", json_true());
 	if (emit(d, v))
 		return 1;
 	if (push_str(&d->colls, &d->ncolls, c->id)) {
@@ -119,6 +136,10 @@ static int dump_member(void *ctx, const acc_store_member *m)
 		json_object_set_new(v, "secret_hash", json_string(m->secret_hash));
 	if (emit(p->d, v))
 		return 1;
+	if (push_str(&p->d->all, &p->d->nall, m->name)) {
+		p->d->st = acc_error_set(p->d->err, ACC_ENOMEM, NULL, "out of memory");
+		return 1;
+	}
 	if (!m->removed && push_str(&p->d->members, &p->d->nmembers, m->name)) {
 		p->d->st = acc_error_set(p->d->err, ACC_ENOMEM, NULL, "out of memory");
 		return 1;
@@ -206,10 +227,35 @@ static acc_status dump_grants(acc_store *st, dumper *d)
 	return ACC_OK;
 }
 
+/* One member key. "revoked" is true when the key itself was revoked (it has
+ * a key-revoke leaf); a removed member's other keys are revoked by the
+ * removal, which restore repeats. The times are left out: the store sets
+ * them when restore registers and revokes the key. */
+static int dump_key(void *ctx, const acc_store_member_key *k)
+{
+	dumper *d = ctx;
+	json_t *v = json_pack("{s:s, s:s, s:s}", "record", "member-key", "member", k->member,
+	                      "public_key", k->public_key);
+	if (v && k->has_revoke_index)
+		json_object_set_new(v, "revoked", json_true());
+	d->keys++;
+	return emit(d, v);
+}
+
+static acc_status dump_keys(acc_store *st, dumper *d)
+{
+	for (size_t i = 0; i < d->nall; i++) {
+		acc_status s = acc_store_member_key_list(st, d->all[i], 0, dump_key, d, d->err);
+		if (d->st != ACC_OK || s != ACC_OK)
+			return d->st != ACC_OK ? d->st : s;
+	}
+	return ACC_OK;
+}
+
 static acc_status dump_all(acc_store *st, dumper *d)
 {
 	acc_status s;
-	if (emit(d, json_pack("{s:s, s:i}", "record", "accord-dump", "version", 1)))
+	if (emit(d, json_pack("{s:s, s:i}", "record", "accord-dump", "version", CLI_DUMP_VERSION)))
 		return d->st;
 	s = acc_store_root_list(st, dump_root, d, d->err);
 	if (d->st != ACC_OK || s != ACC_OK)
@@ -224,6 +270,8 @@ static acc_status dump_all(acc_store *st, dumper *d)
 			return d->st != ACC_OK ? d->st : s;
 	}
 	if ((s = dump_grants(st, d)) != ACC_OK)
+		return s;
+	if ((s = dump_keys(st, d)) != ACC_OK)
 		return s;
 	for (size_t k = 0; k < d->ncolls; k++)
 		if ((s = dump_objects(st, d, d->colls[k])) != ACC_OK)
@@ -287,10 +335,15 @@ static int dump(int argc, char **argv)
 	if (s != ACC_OK)
 		cli_errorf("%s: %s: %s", cmd, where, err.msg);
 	else
-		fprintf(stderr, "accord: dump: %zu collections, %zu members, %zu object versions\n",
-		        d.ncolls, d.nmembers, d.objects);
+		fprintf(stderr,
+		        "accord: dump: %zu collections, %zu members, %zu member keys, %zu object "
+		        "versions\n",
+		        d.ncolls, d.nmembers, d.keys, d.objects);
 	for (size_t i = 0; i < d.nmembers; i++)
 		free(d.members[i]);
+	for (size_t i = 0; i < d.nall; i++)
+		free(d.all[i]);
+	free(d.all);
 	for (size_t i = 0; i < d.ncolls; i++)
 		free(d.colls[i]);
 	free(d.members);
@@ -307,13 +360,16 @@ const cli_command cli_cmd_dump = {
     "usage: accord dump [--dir DIR] [-o FILE] > FILE\n"
     "\n"
     "Write everything the node's database holds that makes the node what it is, one\n"
-    "JSON value a line: a header, the api roots, collections, members (with their\n"
-    "secret hashes, never secrets), grants, and every object version as\n"
+    "JSON value a line: a header, the api roots, collections (with their\n"
+    "require-signed and public flags), members (with their secret hashes, never\n"
+    "secrets), grants, members' signing keys (active and revoked), and every object\n"
+    "version as\n"
     "  {\"collection\": ID, \"date_added\": T, \"member\": NAME, \"object\": {...}}\n"
     "with date_added to the microsecond. 'accord restore' moves it into another node\n"
     "exactly. Not in the dump: accord.conf, node.key and TLS files (copy them if the\n"
-    "new node must keep its name and key), and TAXII status resources. docs/cli.md\n"
-    "has the format. Stop writers (accord serve) for a consistent dump.\n"
+    "new node must keep its name and key), TAXII status resources, artifact\n"
+    "statements, and the transparency log (the new node starts its own). docs/cli.md\n"
+    "has the format (version 2). Stop writers (accord serve) for a consistent dump.\n"
     "\n"
     "  -o, --output FILE   write FILE (complete or not at all) instead of standard output\n"
     "  --dir DIR           the node directory (default $ACCORD_DIR, then ./accord-node)\n"

@@ -12,6 +12,15 @@
  * restore_date), their publishing member and their bytes (RFC 8785 form);
  * their access class is recomputed by acc_policy_classify as at ingest, with
  * the marking definitions of the dump that were added before the object.
+ *
+ * Format versions 1 and 2 are read (2 adds the collections' require_signed
+ * and public flags and the member-key records). Member keys are registered
+ * (acc_store_member_key_add) and, when the dump says so, revoked, in the
+ * order of their lines. A removed member's keys must be registered while it
+ * is still a member, before its removal, yet its member line comes before
+ * the key lines: pass 1 keeps those keys (few; memory follows the number of
+ * removed members' keys) and pass 2 registers them at the member's line,
+ * reporting a failure at the key's own line.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -42,6 +51,21 @@ typedef struct ident {
 	char *name, *identity;
 } ident;
 
+/* A member as pass 1 saw it: for checking key lines and finding removed
+ * members' keys. */
+typedef struct seen_member {
+	char *name;
+	int removed;
+} seen_member;
+
+/* A removed member's key, kept by pass 1 and registered by pass 2 at the
+ * member's line. */
+typedef struct held_key {
+	char *member, *public_key;
+	int revoked;
+	size_t line;
+} held_key;
+
 typedef struct restorer {
 	const char *file; /* name for messages */
 	size_t line;
@@ -52,7 +76,12 @@ typedef struct restorer {
 	size_t nidents;
 	acc_time object_added; /* of the object being classified */
 	int seen_header;       /* of the pass under way */
-	size_t roots, collections, members, grants, objects;
+	int version;           /* the header's format version */
+	seen_member *seen;     /* pass 1: every member line */
+	size_t nseen;
+	held_key *held; /* pass 1: removed members' keys */
+	size_t nheld;
+	size_t roots, collections, members, grants, keys, objects;
 } restorer;
 
 static int fail(restorer *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -74,7 +103,14 @@ static const char *str(const json_t *o, const char *key)
 
 /* ---- pass 1: the shape of every line; marking definitions ------------------------- */
 
-typedef enum kind { K_HEADER, K_ROOT, K_COLLECTION, K_MEMBER, K_GRANT, K_OBJECT } kind;
+typedef enum kind { K_HEADER, K_ROOT, K_COLLECTION, K_MEMBER, K_GRANT, K_KEY, K_OBJECT } kind;
+
+/* key absent, or a JSON boolean */
+static int bool_or_absent(const json_t *o, const char *key)
+{
+	const json_t *b = json_object_get(o, key);
+	return !b || json_is_boolean(b);
+}
 
 /* Check one parsed line; *k gets its kind. Non-zero (printed) when bad. */
 static int check_line(restorer *r, const json_t *v, kind *k)
@@ -84,11 +120,17 @@ static int check_line(restorer *r, const json_t *v, kind *k)
 	const char *rec = str(v, "record");
 	if (!r->seen_header) {
 		if (!rec || strcmp(rec, "accord-dump") != 0)
-			return fail(r, "not an accord dump (the first line must be "
-			               "{\"record\":\"accord-dump\",\"version\":1})");
-		if (json_integer_value(json_object_get(v, "version")) != 1)
-			return fail(r, "dump format version %lld: this accord reads version 1",
-			            (long long)json_integer_value(json_object_get(v, "version")));
+			return fail(r,
+			            "not an accord dump (the first line must be "
+			            "{\"record\":\"accord-dump\",\"version\":%d})",
+			            CLI_DUMP_VERSION);
+		const json_t *ver = json_object_get(v, "version");
+		if (!json_is_integer(ver) || json_integer_value(ver) < 1 ||
+		    json_integer_value(ver) > CLI_DUMP_VERSION)
+			return fail(r,
+			            "dump format version %lld: this accord reads versions 1 to %d",
+			            (long long)json_integer_value(ver), CLI_DUMP_VERSION);
+		r->version = (int)json_integer_value(ver);
 		r->seen_header = 1;
 		*k = K_HEADER;
 		return 0;
@@ -122,6 +164,9 @@ static int check_line(restorer *r, const json_t *v, kind *k)
 		*k = K_COLLECTION;
 		if (!str(v, "id") || !str(v, "api_root") || !str(v, "title"))
 			return fail(r, "a collection needs id, api_root and title");
+		if (!bool_or_absent(v, "require_signed") || !bool_or_absent(v, "public"))
+			return fail(r, "a collection's require_signed and public must be true or "
+			               "false (or absent)");
 	} else if (!strcmp(rec, "member")) {
 		*k = K_MEMBER;
 		int removed = json_is_true(json_object_get(v, "removed"));
@@ -131,11 +176,74 @@ static int check_line(restorer *r, const json_t *v, kind *k)
 		*k = K_GRANT;
 		if (!str(v, "member") || !str(v, "collection"))
 			return fail(r, "a grant needs member and collection");
+	} else if (!strcmp(rec, "member-key")) {
+		*k = K_KEY;
+		if (r->version < 2)
+			return fail(r,
+			            "a member-key record in a version %d dump (they came with "
+			            "version 2)",
+			            r->version);
+		const char *pk = str(v, "public_key");
+		if (!str(v, "member") || !pk)
+			return fail(r, "a member-key needs member and public_key");
+		if (!bool_or_absent(v, "revoked"))
+			return fail(r, "a member-key's revoked must be true or false (or absent)");
+		acc_sig_pubkey key;
+		acc_error e;
+		if (acc_sig_pubkey_parse(pk, strlen(pk), &key, &e) != ACC_OK)
+			return fail(r, "public_key: %s", e.msg);
 	} else if (!strcmp(rec, "accord-dump")) {
 		return fail(r, "a second dump header (files concatenated?)");
 	} else {
 		return fail(r, "unknown record \"%s\"", rec);
 	}
+	return 0;
+}
+
+static seen_member *find_seen(restorer *r, const char *name)
+{
+	for (size_t i = 0; name && i < r->nseen; i++)
+		if (!strcmp(r->seen[i].name, name))
+			return &r->seen[i];
+	return NULL;
+}
+
+/* Pass 1: remember a member line. */
+static int note_member(restorer *r, const json_t *v)
+{
+	seen_member *nv = realloc(r->seen, (r->nseen + 1) * sizeof *nv);
+	if (!nv)
+		return fail(r, "out of memory");
+	r->seen = nv;
+	if (!(nv[r->nseen].name = strdup(str(v, "name"))))
+		return fail(r, "out of memory");
+	nv[r->nseen].removed = json_is_true(json_object_get(v, "removed"));
+	r->nseen++;
+	return 0;
+}
+
+/* Pass 1: a key line names a member of an earlier line; a removed member's
+ * key is kept for pass 2. */
+static int note_key(restorer *r, const json_t *v)
+{
+	const seen_member *m = find_seen(r, str(v, "member"));
+	if (!m)
+		return fail(r, "a member-key of \"%s\", which no member line before it names",
+		            str(v, "member"));
+	if (!m->removed)
+		return 0;
+	held_key *nh = realloc(r->held, (r->nheld + 1) * sizeof *nh);
+	if (!nh)
+		return fail(r, "out of memory");
+	r->held = nh;
+	held_key *h = &nh[r->nheld];
+	h->member = strdup(m->name);
+	h->public_key = strdup(str(v, "public_key"));
+	h->revoked = json_is_true(json_object_get(v, "revoked"));
+	h->line = r->line;
+	r->nheld++;
+	if (!h->member || !h->public_key)
+		return fail(r, "out of memory");
 	return 0;
 }
 
@@ -244,7 +352,8 @@ static int pass1(restorer *r, FILE *f)
 		json_t *v = NULL;
 		kind k;
 		if (parse(r, buf, len, &v) || check_line(r, v, &k) ||
-		    (k == K_OBJECT && note_marking(r, v))) {
+		    (k == K_OBJECT && note_marking(r, v)) || (k == K_MEMBER && note_member(r, v)) ||
+		    (k == K_KEY && note_key(r, v))) {
 			json_decref(v);
 			rc = 1;
 			break;
@@ -271,6 +380,19 @@ static const char *identity_of(restorer *r, const char *member)
 	return NULL;
 }
 
+/* Register a key and revoke it when the dump says it was revoked. */
+static acc_status put_key(restorer *r, acc_store *st, const char *member, const char *public_key,
+                          int revoked)
+{
+	char kid[ACC_SIG_KEY_ID_SIZE];
+	acc_status s = acc_store_member_key_add(st, member, public_key, kid, &r->err);
+	if (s == ACC_OK && revoked)
+		s = acc_store_member_key_revoke(st, member, kid, &r->err);
+	if (s == ACC_OK)
+		r->keys++;
+	return s;
+}
+
 static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
 {
 	int removed = json_is_true(json_object_get(v, "removed"));
@@ -282,6 +404,13 @@ static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
 	    .secret_hash = removed ? "(removed)" : str(v, "secret_hash"),
 	};
 	acc_status s = acc_store_member_add(st, &m, &r->err);
+	/* a removed member's keys go in while it is a member; a failure is
+	 * reported at the key's line (pass 2 stops there) */
+	for (size_t i = 0; s == ACC_OK && removed && i < r->nheld; i++)
+		if (!strcmp(r->held[i].member, m.name) &&
+		    (s = put_key(r, st, m.name, r->held[i].public_key, r->held[i].revoked)) !=
+		        ACC_OK)
+			r->line = r->held[i].line;
 	if (s == ACC_OK && removed)
 		s = acc_store_member_remove(st, m.name, &r->err);
 	if (s != ACC_OK)
@@ -397,6 +526,8 @@ static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc
 		    .title = str(v, "title"),
 		    .description = str(v, "description"),
 		    .alias = str(v, "alias"),
+		    .require_signed = json_is_true(json_object_get(v, "require_signed")),
+		    .public_read = json_is_true(json_object_get(v, "public")),
 		};
 		if ((s = acc_store_collection_add(st, &c, &r->err)) == ACC_OK)
 			r->collections++;
@@ -411,6 +542,14 @@ static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc
 		if ((s = acc_store_grant(st, str(v, "member"), str(v, "collection"), perms,
 		                         &r->err)) == ACC_OK)
 			r->grants++;
+		break;
+	}
+	case K_KEY: {
+		const seen_member *m = find_seen(r, str(v, "member"));
+		/* a removed member's keys went in at its member line */
+		if (!m || !m->removed)
+			s = put_key(r, st, str(v, "member"), str(v, "public_key"),
+			            json_is_true(json_object_get(v, "revoked")));
 		break;
 	}
 	case K_OBJECT:
@@ -740,8 +879,8 @@ static int restore(int argc, char **argv)
 	sync_dir_of(db);
 	fprintf(stderr,
 	        "accord: restore: %s: %zu api roots, %zu collections, %zu members, %zu grants, "
-	        "%zu object versions (the previous database is %s)\n",
-	        rs.file, rs.roots, rs.collections, rs.members, rs.grants, rs.objects, bak);
+	        "%zu member keys, %zu object versions (the previous database is %s)\n",
+	        rs.file, rs.roots, rs.collections, rs.members, rs.grants, rs.keys, rs.objects, bak);
 out:
 	if (st) {
 		acc_store_close(st);
@@ -759,6 +898,14 @@ out:
 		free(rs.idents[i].identity);
 	}
 	free(rs.idents);
+	for (size_t i = 0; i < rs.nseen; i++)
+		free(rs.seen[i].name);
+	free(rs.seen);
+	for (size_t i = 0; i < rs.nheld; i++) {
+		free(rs.held[i].member);
+		free(rs.held[i].public_key);
+	}
+	free(rs.held);
 	free(db);
 	free(tmp);
 	free(bak);
@@ -771,12 +918,16 @@ const cli_command cli_cmd_restore = {
     "usage: accord restore [--dir DIR] [--force] FILE | -\n"
     "\n"
     "Replace the node's database with the content of FILE, the output of 'accord dump':\n"
-    "api roots, collections, members (their secrets keep working), grants and every\n"
-    "object version with its date_added and publishing member. All or nothing: the\n"
+    "api roots, collections (with their require-signed and public flags), members\n"
+    "(their secrets keep working), grants, members' signing keys (revoked ones\n"
+    "revoked again) and every object version with its date_added and publishing\n"
+    "member. Dump format versions 1 and 2 are read. All or nothing: the\n"
     "file is checked, the new database is built beside the old one and takes its place\n"
     "only when every line went in; a bad line is reported as FILE:LINE: why and the\n"
     "node is unchanged. The replaced database is kept as <database>.pre-restore.\n"
-    "accord.conf, node.key and TLS files stay as they are. Stop accord serve first.\n"
+    "accord.conf, node.key and TLS files stay as they are. The node starts a new\n"
+    "transparency log, whose leaves are the writes restore makes. Stop accord serve\n"
+    "first.\n"
     "\n"
     "  --force     restore even when the node holds objects (a fresh 'accord init'\n"
     "              node holds none: its api root, collection and admin are replaced)\n"

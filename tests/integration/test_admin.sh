@@ -165,7 +165,7 @@ done
 # ---- dump -> restore -> dump -------------------------------------------------------------------
 run 0 "dump" A dump --dir "$N"
 cp "$tmp/out" "$tmp/d0"
-expect_grep "header first" '^\{"record":"accord-dump","version":1\}$' <(head -1 "$tmp/d0")
+expect_grep "header first" '^\{"record":"accord-dump","version":2\}$' <(head -1 "$tmp/d0")
 expect_grep "api root record" '"name":"intel","record":"api-root","title":"Intel feeds"' "$tmp/d0"
 expect_grep "collection record" "\"alias\":\"feeds\",\"api_root\":\"intel\",\"id\":\"$feeds\",\"record\":\"collection\"" "$tmp/d0"
 expect_grep "member with hash" '"name":"bob","record":"member","removed":false,"secret_hash":"\$argon2id\$' "$tmp/d0"
@@ -242,7 +242,7 @@ run 1 "not a dump" A restore --dir "$N4" "$tmp/bad3"
 expect_grep "not a dump" "bad3:1: not an accord dump" "$tmp/err"
 printf '{"record":"accord-dump","version":1}\n{"record":"accord-dump","version":1}\n' >"$tmp/bad4"
 run 1 "two headers" A restore --dir "$N4" "$tmp/bad4"
-printf '{"record":"accord-dump","version":2}\n' >"$tmp/bad5"
+printf '{"record":"accord-dump","version":3}\n' >"$tmp/bad5"
 run 1 "future version" A restore --dir "$N4" "$tmp/bad5"
 printf '{"record":"accord-dump","version":1}\n{"record":"api-root","name":"x"\n' >"$tmp/bad6"
 run 1 "malformed JSON" A restore --dir "$N4" "$tmp/bad6"
