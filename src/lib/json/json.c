@@ -11,12 +11,15 @@
  * numbers or literals); whatever it rejects, jansson rejects too.
  *
  * acc_json_load runs the scanner first, so input nested deeper than the cap
- * is refused before jansson's recursive parser sees it. Status mapping of
- * jansson's errors: syntax -> ACC_EPARSE; well-formed JSON that we refuse
- * (duplicate keys, a NUL in a key, a number that does not fit a double or
- * json_int_t) -> ACC_EINVALID; depth -> ACC_ELIMIT; memory -> ACC_ENOMEM,
- * decided by the shim's per-thread failure count (core/alloc_int.h) because
- * jansson often reports a failed allocation as a syntax error.
+ * is refused before the parser sees it. The parser (parse.c) builds the
+ * same jansson values json_loadb(JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL |
+ * JSON_DECODE_ANY) built here before, with jansson's grammar, errors and
+ * positions, several times faster. Status mapping: syntax and invalid
+ * UTF-8 -> ACC_EPARSE; well-formed JSON that we refuse (duplicate keys, a
+ * NUL in a key, a number that does not fit a double or json_int_t) ->
+ * ACC_EINVALID; depth -> ACC_ELIMIT; memory -> ACC_ENOMEM, also whenever
+ * the shim's per-thread failure count (core/alloc_int.h) moved during a
+ * failed parse, in case jansson swallowed a failed allocation.
  *
  * acc_json_canonical writes JCS: members sorted by UTF-16 code units, strings
  * with the minimal ECMAScript escapes, numbers as ECMAScript
@@ -51,7 +54,7 @@
 
 /* 1-based line and column (in characters, as jansson counts them) of byte
  * offset off. Error paths only. */
-static void line_col(const char *buf, size_t len, size_t off, acc_error *err)
+void acc__json_line_col(const char *buf, size_t len, size_t off, acc_error *err)
 {
 	if (off > len)
 		off = len;
@@ -88,21 +91,28 @@ static const unsigned char cls[256] = {
     ['r'] = C_SCALAR, ['s'] = C_SCALAR, ['t'] = C_SCALAR,  ['u'] = C_SCALAR,
 };
 
+acc_status acc__json_verror(acc_error *err, acc_status st, const char *buf, size_t len,
+                            size_t off, const char *fmt, va_list ap)
+{
+	if (!err)
+		return st;
+	char msg[ACC_ERROR_MSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	acc_error_set(err, st, NULL, "%s", msg);
+	acc__json_line_col(buf, len, off, err);
+	return st;
+}
+
 static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st, acc_error *err,
                             const char *fmt, ...) ACC_PRINTF(6, 7);
 
 static acc_status scan_fail(const char *buf, size_t len, size_t off, acc_status st, acc_error *err,
                             const char *fmt, ...)
 {
-	if (!err)
-		return st;
-	char msg[ACC_ERROR_MSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	acc__json_verror(err, st, buf, len, off, fmt, ap);
 	va_end(ap);
-	acc_error_set(err, st, NULL, "%s", msg);
-	line_col(buf, len, off, err);
 	return st;
 }
 
@@ -111,21 +121,6 @@ static int is_hex(unsigned char c)
 	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define SWAR  1
-#define ONES  UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* High bit set in each byte of w that is '"', '\\' or < 0x20. Borrows can
- * set bits above (after) the first true match, never below it, so the
- * lowest set bit is exact on a little-endian load. */
-static inline uint64_t special_bytes(uint64_t w)
-{
-	uint64_t q = w ^ (ONES * '"');
-	uint64_t b = w ^ (ONES * '\\');
-	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w)) & HIGHS;
-}
-#endif
 
 /* buf[i] is just past an opening quote: return the offset just past the
  * closing one, or (size_t)-1 with err filled. */
@@ -133,11 +128,11 @@ static size_t skip_string(const char *buf, size_t len, size_t i, acc_error *err)
 {
 	size_t open = i - 1;
 	for (;;) {
-#ifdef SWAR
+#ifdef ACC__JSON_SWAR
 		while (len - i >= 8) {
 			uint64_t w;
 			memcpy(&w, buf + i, 8);
-			uint64_t m = special_bytes(w);
+			uint64_t m = acc__json_special_bytes(w);
 			if (m) {
 				i += (size_t)__builtin_ctzll(m) >> 3;
 				goto special;
@@ -299,52 +294,64 @@ done:
 
 /* ---- loading ------------------------------------------------------------- */
 
-/* Parse buf[0..len) with jansson, given the structural scan's verdict (sst,
- * scan_err) and the end of the value it found. */
-static acc_status load_scanned(const char *buf, size_t len, acc_status sst,
+typedef acc_status (*parse_fn)(const char *buf, size_t len, json_t **out, acc_error *err);
+
+acc_status acc__json_parse_jansson(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	json_error_t je;
+	*out = json_loadb(buf ? buf : "", len,
+	                  JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
+	if (*out)
+		return ACC_OK;
+	acc_status st;
+	switch (json_error_code(&je)) {
+	case json_error_out_of_memory:
+		st = ACC_ENOMEM;
+		break;
+	case json_error_stack_overflow:
+		st = ACC_ELIMIT;
+		break;
+	case json_error_duplicate_key:
+	case json_error_null_byte_in_key:
+	case json_error_numeric_overflow:
+		st = ACC_EINVALID;
+		break;
+	default:
+		st = ACC_EPARSE;
+		break;
+	}
+	if (err) {
+		acc_error_set(err, st, NULL, "%s", je.text);
+		err->line = je.line > 0 ? (uint32_t)je.line : 0;
+		err->column = je.column > 0 ? (uint32_t)je.column : 0;
+		err->offset = je.position >= 0 ? (size_t)je.position : SIZE_MAX;
+	}
+	return st;
+}
+
+/* Parse buf[0..len) with parse (acc__json_parse, or jansson for the
+ * reference), given the structural scan's verdict (sst, scan_err) and the
+ * end of the value it found. */
+static acc_status load_scanned(parse_fn parse, const char *buf, size_t len, acc_status sst,
                                const acc_error *scan_err, size_t end, json_t **out,
                                acc_error *err)
 {
-	json_error_t je;
+	json_t *v = NULL;
 	unsigned long failed_before = acc__alloc_thread_failures();
-	json_t *v =
-	    json_loadb(buf, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL | JSON_DECODE_ANY, &je);
-	if (!v && acc__alloc_thread_failures() != failed_before) {
-		/* jansson often reports a failed allocation as a syntax error
-		 * or not at all: trust the shim instead. */
-		acc_error_set(err, ACC_ENOMEM, NULL, "out of memory while parsing JSON");
-		return ACC_ENOMEM;
-	}
-	if (!v) {
-		acc_status st;
-		switch (json_error_code(&je)) {
-		case json_error_out_of_memory:
-			st = ACC_ENOMEM;
-			break;
-		case json_error_stack_overflow:
-			st = ACC_ELIMIT;
-			break;
-		case json_error_duplicate_key:
-		case json_error_null_byte_in_key:
-		case json_error_numeric_overflow:
-			st = ACC_EINVALID;
-			break;
-		default:
-			st = ACC_EPARSE;
-			break;
-		}
-		if (err) {
-			acc_error_set(err, st, NULL, "%s", je.text);
-			err->line = je.line > 0 ? (uint32_t)je.line : 0;
-			err->column = je.column > 0 ? (uint32_t)je.column : 0;
-			err->offset = je.position >= 0 ? (size_t)je.position : SIZE_MAX;
+	acc_status st = parse(buf, len, &v, err);
+	if (st != ACC_OK) {
+		if (st != ACC_ENOMEM && acc__alloc_thread_failures() != failed_before) {
+			/* jansson often reports a failed allocation as a
+			 * syntax error or not at all: trust the shim. */
+			acc_error_set(err, ACC_ENOMEM, NULL, "out of memory while parsing JSON");
+			return ACC_ENOMEM;
 		}
 		return st;
 	}
 	if (sst != ACC_OK) {
-		/* The scanner refused what jansson took. jansson 2.14 skips a
-		 * NUL byte after a number ("[1\0]" loads as [1]); the scanner
-		 * does not, and decides. */
+		/* The scanner refused what the parser took. Like jansson 2.14,
+		 * the parser skips a NUL byte after a number or literal
+		 * ("[1\0]" loads as [1]); the scanner does not, and decides. */
 		json_decref(v);
 		if (err)
 			*err = *scan_err;
@@ -383,7 +390,7 @@ static acc_status load_check_args(const char *buf, size_t len, json_t **out, acc
 	return ACC_OK;
 }
 
-acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *err)
+static acc_status load(parse_fn parse, const char *buf, size_t len, json_t **out, acc_error *err)
 {
 	size_t end = 0;
 	acc_error scan_err;
@@ -393,14 +400,25 @@ acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *e
 	if (!buf)
 		buf = "";
 
-	/* Depth first, without recursion: a deep input never reaches jansson. */
+	/* Depth first, without recursion: a deep input never reaches the
+	 * parser. */
 	acc_status sst = acc_json_value_end(buf, len, &end, &scan_err);
 	if (sst == ACC_ELIMIT) {
 		if (err)
 			*err = scan_err;
 		return sst;
 	}
-	return load_scanned(buf, len, sst, &scan_err, end, out, err);
+	return load_scanned(parse, buf, len, sst, &scan_err, end, out, err);
+}
+
+acc_status acc_json_load(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	return load(acc__json_parse, buf, len, out, err);
+}
+
+acc_status acc__json_load_jansson(const char *buf, size_t len, json_t **out, acc_error *err)
+{
+	return load(acc__json_parse_jansson, buf, len, out, err);
 }
 
 acc_status acc__json_load_framed(const char *buf, size_t len, json_t **out, acc_error *err)
@@ -411,7 +429,7 @@ acc_status acc__json_load_framed(const char *buf, size_t len, json_t **out, acc_
 	if (!buf)
 		buf = "";
 	/* The caller's acc_json_value_end found exactly one value ending at len. */
-	return load_scanned(buf, len, ACC_OK, NULL, len, out, err);
+	return load_scanned(acc__json_parse, buf, len, ACC_OK, NULL, len, out, err);
 }
 
 /* ---- numbers ------------------------------------------------------------- */
@@ -624,31 +642,6 @@ static int member_cmp(const void *pa, const void *pb)
 	return a->keylen < b->keylen ? -1 : a->keylen > b->keylen;
 }
 
-/* Length of the valid UTF-8 sequence at s (lead byte >= 0x80), 0 if invalid
- * (overlong, surrogate, beyond U+10FFFF or truncated). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	if (c >= 0xc2 && c <= 0xdf)
-		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 static void pointer_append(char *dst, size_t cap, size_t *pos, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n && *pos + 1 < cap; i++)
@@ -706,7 +699,7 @@ static acc_status canon_string(canon *c, const char *str, size_t n)
 			continue;
 		}
 		if (ch >= 0x80) {
-			size_t l = utf8_seq(s + i, n - i);
+			size_t l = acc__utf8_seq(s + i, n - i);
 			if (!l)
 				return canon_fail(
 				    c, ACC_EINVALID,
