@@ -21,6 +21,7 @@
 #include "accord/alloc.h"
 #include "accord/json.h"
 #include "accord/tlog.h"
+#include "tlog/tlog_int.h"
 
 /* golang.org/x/mod/sumdb/note note_test.go */
 #define PETER_SKEY "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
@@ -983,9 +984,87 @@ static void test_entry_jcs(void **state)
 		json_decref(o);
 		assert_int_equal(b.len, c.len);
 		assert_memory_equal(b.data, c.data, b.len);
+		/* the store's leaf hasher gives the hash of the same bytes */
+		acc__tlog_leafer *lf = malloc(sizeof(*lf));
+		assert_non_null(lf);
+		acc_tlog_hash h, h2;
+		assert_int_equal(acc__tlog_leafer_init(lf, e.action, e.collection, e.member, &err),
+		                 ACC_OK);
+		acc__tlog_leafer_hash(lf, e.date_added, strlen(e.date_added), e.object_sha256, &h);
+		acc_tlog_hash_leaf(b.data, b.len, &h2);
+		assert_memory_equal(h.b, h2.b, 32);
+		free(lf);
 	}
 	acc_buf_free(&b);
 	acc_buf_free(&c);
+}
+
+/* The leaf hasher (acc__tlog_leafer, the store's puts) against
+ * acc_tlog_entry_leaf_hash: heads of every length around the 64-byte
+ * blocks it hashes ahead, the longest fields, escapes; and its refusals. */
+static void test_leafer(void **state)
+{
+	(void)state;
+	acc__tlog_leafer *lf = malloc(sizeof(*lf));
+	assert_non_null(lf);
+	static char coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 2], member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	acc_error err;
+	for (size_t cl = 1; cl <= ACC_LIMIT_TLOG_ENTRY_FIELD; cl += cl < 200 ? 1 : 97) {
+		for (size_t i = 0; i < cl; i++)
+			coll[i] = i % 13 == 5 ? '"' : i % 17 == 3 ? '\x01' : (char)('a' + i % 26);
+		coll[cl] = '\0';
+		size_t ml = 1 + cl % 40;
+		memset(member, 'm', ml);
+		member[ml] = '\0';
+		if (cl == ACC_LIMIT_TLOG_ENTRY_FIELD) {
+			memset(member, '\\', ACC_LIMIT_TLOG_ENTRY_FIELD);
+			member[ACC_LIMIT_TLOG_ENTRY_FIELD] = '\0';
+		}
+		acc_tlog_entry e = {.collection = coll,
+		                    .member = member,
+		                    .date_added = cl % 2 ? "2026-11-29T10:00:00.000001Z"
+		                                         : "2026-11-29T10:00:00Z",
+		                    .action = acc_tlog_actions[cl % 7]};
+		for (int i = 0; i < 32; i++)
+			e.object_sha256[i] = (uint8_t)(cl * 31 + (size_t)i);
+		acc_tlog_hash want, got;
+		assert_int_equal(acc_tlog_entry_leaf_hash(&e, &want, &err), ACC_OK);
+		assert_int_equal(acc__tlog_leafer_init(lf, e.action, coll, member, &err), ACC_OK);
+		acc__tlog_leafer_hash(lf, e.date_added, strlen(e.date_added), e.object_sha256, &got);
+		assert_memory_equal(want.b, got.b, 32);
+		/* the same hasher for another date and object */
+		e.date_added = "2027-01-01T00:00:00.999999Z";
+		e.object_sha256[0] ^= 0xff;
+		assert_int_equal(acc_tlog_entry_leaf_hash(&e, &want, &err), ACC_OK);
+		acc__tlog_leafer_hash(lf, e.date_added, strlen(e.date_added), e.object_sha256, &got);
+		assert_memory_equal(want.b, got.b, 32);
+	}
+	/* the known answer of test_entry */
+	acc_tlog_entry k = {.collection = "91a7b528-80eb-42ed-a74d-c6fbd5a26116",
+	                    .member = "acme-security",
+	                    .date_added = "2024-05-01T10:00:00.123Z",
+	                    .action = "add"};
+	for (int i = 0; i < 32; i++)
+		k.object_sha256[i] = (uint8_t)i;
+	acc_tlog_hash h;
+	assert_int_equal(acc__tlog_leafer_init(lf, "add", k.collection, k.member, &err), ACC_OK);
+	acc__tlog_leafer_hash(lf, k.date_added, strlen(k.date_added), k.object_sha256, &h);
+	char hex[65];
+	sodium_bin2hex(hex, sizeof(hex), h.b, 32);
+	assert_string_equal(hex,
+	                    "89e4faf1ddf7ce3096db68512d2deeb12b157bdaeff95d1f1bd22e5ba9ef309c");
+	/* refusals name the field, as acc_tlog_entry_canonical does */
+	assert_int_equal(acc__tlog_leafer_init(lf, "add", "c", "\xff", &err), ACC_EINVALID);
+	assert_string_equal(err.path, "/member");
+	assert_int_equal(acc__tlog_leafer_init(lf, "add", "c", "", &err), ACC_EINVALID);
+	assert_string_equal(err.path, "/member");
+	assert_int_equal(acc__tlog_leafer_init(lf, "publish", "c", "m", &err), ACC_EINVALID);
+	assert_string_equal(err.path, "/action");
+	memset(coll, 'c', ACC_LIMIT_TLOG_ENTRY_FIELD + 1);
+	coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 1] = '\0';
+	assert_int_equal(acc__tlog_leafer_init(lf, "add", coll, "m", &err), ACC_EINVALID);
+	assert_string_equal(err.path, "/collection");
+	free(lf);
 }
 
 /* ---- allocation failures -------------------------------------------------------------- */
@@ -1066,6 +1145,7 @@ int main(void)
 	    cmocka_unit_test(test_witness),
 	    cmocka_unit_test(test_entry),
 	    cmocka_unit_test(test_entry_jcs),
+	    cmocka_unit_test(test_leafer),
 	    cmocka_unit_test(test_alloc_failures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

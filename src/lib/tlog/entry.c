@@ -173,6 +173,71 @@ acc_status acc__tlog_entry_trusted(const acc_tlog_entry *e, acc_buf *out, acc_er
 	return st ? st : entry_write(e, out, err);
 }
 
+acc_status acc__tlog_leafer_init(acc__tlog_leafer *lf, const char *action,
+                                 const char *collection, const char *member, acc_error *err)
+{
+	acc_status st;
+	if ((st = check_field("/collection", collection, err)) != ACC_OK ||
+	    (st = check_field("/member", member, err)) != ACC_OK ||
+	    (st = check_field("/action", action, err)) != ACC_OK)
+		return st;
+	int known = 0;
+	for (size_t i = 0; acc_tlog_actions[i]; i++)
+		known |= strcmp(action, acc_tlog_actions[i]) == 0;
+	if (!known)
+		return acc_error_set(err, ACC_EINVALID, "/action", "unknown action \"%s\"", action);
+	/* the longest action is short: head and mid fit ACC__TLOG_LEAFER_TEXT */
+	char *p = lf->text;
+	p = LIT(p, "{\"action\":");
+	p = jcs_put(p, action, strlen(action));
+	p = LIT(p, ",\"collection\":");
+	p = jcs_put(p, collection, strlen(collection));
+	p = LIT(p, ",\"date_added\":");
+	lf->head_len = (size_t)(p - lf->text);
+	p = LIT(p, ",\"member\":");
+	p = jcs_put(p, member, strlen(member));
+	p = LIT(p, ",\"object_sha256\":\"");
+	lf->mid_len = (size_t)(p - lf->text) - lf->head_len;
+	/* 0x00 and the head's bytes up to the last whole block */
+	static const unsigned char zero = 0x00;
+	lf->hashed = (1 + lf->head_len) / 64 * 64;
+	lf->hashed = lf->hashed ? lf->hashed - 1 : 0;
+	acc__sha256_init(&lf->pre);
+	if (lf->hashed) {
+		acc__sha256_update(&lf->pre, &zero, 1);
+		acc__sha256_update(&lf->pre, lf->text, lf->hashed);
+	}
+	return ACC_OK;
+}
+
+void acc__tlog_leafer_hash(const acc__tlog_leafer *lf, const char *date_added, size_t date_len,
+                           const uint8_t object_sha256[32], acc_tlog_hash *out)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	/* 0x00 (unless hashed), the head's rest, the date, mid, the hash:
+	 * below 64 + 6 * 1024 + 2 + mid + 66 bytes */
+	char tail[1 + 64 + 6 * ACC_LIMIT_TLOG_ENTRY_FIELD + 2 + ACC__TLOG_LEAFER_TEXT / 2 + 66];
+	char *p = tail;
+	if (!lf->hashed)
+		*p++ = '\0';
+	size_t rest = lf->head_len - lf->hashed;
+	memcpy(p, lf->text + lf->hashed, rest);
+	p += rest;
+	if (date_len > ACC_LIMIT_TLOG_ENTRY_FIELD)
+		date_len = ACC_LIMIT_TLOG_ENTRY_FIELD; /* outside the promise: bounded */
+	p = jcs_put(p, date_added, date_len);
+	memcpy(p, lf->text + lf->head_len, lf->mid_len);
+	p += lf->mid_len;
+	for (size_t i = 0; i < 32; i++) {
+		*p++ = hexdig[object_sha256[i] >> 4];
+		*p++ = hexdig[object_sha256[i] & 15];
+	}
+	p = LIT(p, "\"}");
+	acc__sha256 c = lf->pre;
+	acc__sha256_update(&c, tail, (size_t)(p - tail));
+	acc__sha256_final(&c, out->b);
+}
+
 acc_status acc_tlog_entry_leaf_hash(const acc_tlog_entry *e, acc_tlog_hash *out, acc_error *err)
 {
 	if (!out)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "accord/common.h"
+#include "accord/limits.h"
 #include "accord/tlog.h"
 
 /* The signature line prefix: U+2014 EM DASH and a space. */
@@ -74,8 +75,45 @@ static inline void acc__tlog_put_be64(uint8_t *p, uint64_t v)
  * memory. */
 uint8_t *acc__tlog_cosig_message(const char *text, size_t len, uint64_t timestamp, size_t *outlen);
 
-/* SHA-256 (OpenSSL's EVP digest, libsodium should it fail). Never fails. */
+/* SHA-256 of p[0..n) (hash.c: OpenSSL's SHA256_CTX, libsodium where
+ * OpenSSL lacks it). Never fails. */
 void acc__tlog_sha256(const void *p, size_t n, uint8_t out[32]);
+
+/* SHA-256 in parts. A plain struct: a copy of a state hashes on from where
+ * the original was (the leaf hasher below keeps the state after an entry's
+ * fixed first bytes). Never fails. */
+typedef struct acc__sha256 {
+	_Alignas(8) unsigned char st[128];
+} acc__sha256;
+void acc__sha256_init(acc__sha256 *c);
+void acc__sha256_update(acc__sha256 *c, const void *p, size_t n);
+void acc__sha256_final(acc__sha256 *c, uint8_t out[32]);
+
+/* The leaf hashes of entries that share their action, collection and member
+ * (the store's puts of one request): the canonical bytes before date_added
+ * (head) and between it and the object hash (mid) are written once, and the
+ * SHA-256 state after the whole 64-byte blocks of 0x00 || head is kept, so
+ * that a leaf hash writes about 130 bytes and hashes three blocks instead of
+ * writing and checking 220 and hashing four. The hash is that of the
+ * canonical entry (acc_tlog_entry_leaf_hash), byte for byte. */
+#define ACC__TLOG_LEAFER_TEXT (2 * (6 * ACC_LIMIT_TLOG_ENTRY_FIELD + 2) + 96)
+typedef struct acc__tlog_leafer {
+	acc__sha256 pre; /* after 0x00 || head[0 .. hashed) */
+	size_t hashed, head_len, mid_len;
+	char text[ACC__TLOG_LEAFER_TEXT]; /* head, then mid */
+} acc__tlog_leafer;
+
+/* Prepare lf for (action, collection, member), each checked as
+ * acc_tlog_entry_canonical checks it (ACC_EINVALID with the field). */
+acc_status acc__tlog_leafer_init(acc__tlog_leafer *lf, const char *action,
+                                 const char *collection, const char *member, acc_error *err);
+
+/* The leaf hash of the entry {lf's fields, date_added, object_sha256}.
+ * date_added is the caller's own RFC 3339 timestamp (at most
+ * ACC_LIMIT_TLOG_ENTRY_FIELD bytes; the store's fixed-width dates),
+ * trusted like acc__tlog_entry_trusted trusts it. Never fails. */
+void acc__tlog_leafer_hash(const acc__tlog_leafer *lf, const char *date_added, size_t date_len,
+                           const uint8_t object_sha256[32], acc_tlog_hash *out);
 
 /* acc_tlog_entry_canonical for a caller that made collection, date_added
  * and action itself (the store: a collection id it resolved, a date it
