@@ -1512,7 +1512,7 @@ static void test_settings(void **state)
 	assert_string_equal(v, "beta");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_get(s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "6");
+	assert_string_equal(v, "7");
 	acc_free(v);
 	assert_int_equal(acc_store_setting_set(s, "schema_version", "9", &err), ACC_EPERM);
 	assert_int_equal(acc_store_setting_set(s, "store.x", "9", &err), ACC_EPERM);

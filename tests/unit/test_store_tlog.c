@@ -817,7 +817,7 @@ static void test_migration(void **state)
 	assert_memory_equal(root.b, root2.b, 32);
 	char *v = NULL;
 	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
-	assert_string_equal(v, "6");
+	assert_string_equal(v, "7");
 	acc_free(v);
 	/* schema 5's id keys were computed for the old rows: each is found by
 	 * id, and an id and version stay unique */
@@ -866,6 +866,30 @@ static void append_leaf(struct fx *f, uint64_t i, size_t pad, const uint8_t *obj
 	assert_memory_equal(h.b, l.leaf_hash.b, 32);
 	assert_int_equal(acc_tlog_memtree_append(f->want, &h, &err), ACC_OK);
 	assert_int_equal(l.index + 1, acc_tlog_memtree_size(f->want));
+}
+
+/* Many leaves naming one object hash (the same object in many collections):
+ * crowded lookup records, sorted and merged like the others. */
+static void test_same_object(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	uint8_t same[32];
+	memset(same, 0xa5, 32);
+	uint64_t n = 0;
+	for (int t = 0; t < 9; t++) { /* 9 runs: 8 merged, one of its own */
+		assert_int_equal(acc_store_begin(f->s, &err), ACC_OK);
+		for (int k = 0; k < 100; k++, n++)
+			append_leaf(f, n, 4, k % 5 < 2 ? same : NULL);
+		assert_int_equal(acc_store_commit(f->s, &err), ACC_OK);
+	}
+	struct leaves *g = calloc(1, sizeof(*g));
+	assert_int_equal(acc_store_tlog_by_object(f->s, same, 1000, leaves_cb, g, &err), ACC_OK);
+	assert_int_equal(g->n, 360);
+	for (size_t i = 0; i < 64; i++) /* in index order: 0, 1, 5, 6, 10, ... */
+		assert_int_equal(g->index[i], i / 2 * 5 + i % 2);
+	free(g);
+	check_tree(f, f->s);
 }
 
 /* A log past several lookup runs: merged runs, a run of its own, the tail;
@@ -978,6 +1002,24 @@ static void test_big_log(void **state)
 	free(g);
 }
 
+/* The log's state, then the store closed and its file opened with SQLite
+ * (to make it an older schema). */
+static sqlite3 *close_to_sqlite(struct fx *f, uint64_t *size, acc_tlog_hash *root)
+{
+	acc_error err;
+	assert_int_equal(acc_store_tlog_state(f->s, size, root, &err), ACC_OK);
+	acc_store_close(f->s);
+	f->s = NULL;
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	return db;
+}
+
+/* Back to the tile keys of schemas 3 to 6: level << 56 | tile, from schema
+ * 7's ((tile + 1) * 32 << level) | level. */
+#define OLD_TILE_KEYS                                                                             \
+	"UPDATE tlog_tiles SET id = ((id & 63) << 56) | (((id & ~63) >> ((id & 63) + 5)) - 1);"
+
 /* A schema-2 database (a row per leaf in tlog_leaves) is converted to
  * bundles, tiles and runs when opened, with the same root. */
 static void test_convert_v2(void **state)
@@ -1066,11 +1108,7 @@ static void test_convert_v3(void **state)
 		append_leaf(f, i, 8, NULL);
 	uint64_t size = 0;
 	acc_tlog_hash root, root2;
-	assert_int_equal(acc_store_tlog_state(f->s, &size, &root, &err), ACC_OK);
-	acc_store_close(f->s);
-	f->s = NULL;
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3 *db = close_to_sqlite(f, &size, &root);
 	sqlite3_stmt *st = NULL;
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT edge FROM tlog_state", -1, &st, NULL),
 	                 SQLITE_OK);
@@ -1091,6 +1129,8 @@ static void test_convert_v3(void **state)
 	assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
 	sqlite3_finalize(ins);
 	p += bl;
+	/* schema 3..6 keyed tiles by level << 56 | tile (schema 7: tile_id) */
+	assert_int_equal(sqlite3_exec(db, OLD_TILE_KEYS, NULL, NULL, NULL), SQLITE_OK);
 	int tiles = 0;
 	assert_int_equal(
 	    sqlite3_prepare_v2(db, "INSERT INTO tlog_tiles(id, data) VALUES (?1, ?2)", -1, &ins, NULL),
@@ -1126,6 +1166,71 @@ static void test_convert_v3(void **state)
 	check_tree(f, f->s);
 	append_leaf(f, 300, 8, NULL);
 	check_tree(f, f->s);
+}
+
+/* A schema-6 database (tiles keyed by level << 56 | tile) gets schema 7's
+ * keys, the same rows, when opened: proofs, lookups and appends work and
+ * the root is the same. */
+static void test_convert_v6(void **state)
+{
+	struct fx *f = *state;
+	acc_error err;
+	/* 3,000 leaves: complete tiles of levels 2 to 6, partial ones above */
+	assert_int_equal(acc_store_begin(f->s, &err), ACC_OK);
+	for (uint64_t i = 0; i < 3000; i++)
+		append_leaf(f, i, 8, NULL);
+	assert_int_equal(acc_store_commit(f->s, &err), ACC_OK);
+	uint64_t size = 0;
+	acc_tlog_hash root, root2;
+	sqlite3 *db = close_to_sqlite(f, &size, &root);
+	/* schema 7's keys: the leaf count that completes the tile | level */
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM tlog_tiles ORDER BY id", -1, &st,
+	                                    NULL),
+	                 SQLITE_OK);
+	int n = 0, levels = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		uint64_t id = (uint64_t)sqlite3_column_int64(st, 0), l = id & 63;
+		assert_true(l >= 2);
+		assert_int_equal((id & ~(uint64_t)63) % (32ull << l), 0);
+		assert_true((id & ~(uint64_t)63) <= 3000);
+		levels |= 1 << l;
+		n++;
+	}
+	sqlite3_finalize(st);
+	int want_levels = 0, want_n = 0;
+	for (unsigned l = 2; 3000 >> l >= 32; l++) {
+		want_levels |= 1 << l;
+		want_n += 3000 / (32 << l);
+	}
+	assert_int_equal(levels, want_levels);
+	assert_int_equal(n, want_n);
+	assert_int_equal(sqlite3_exec(db, OLD_TILE_KEYS, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE settings SET value = '6' WHERE key = 'schema_version';",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(acc_store_open_sqlite(f->path, &f->s, &err), ACC_OK);
+	char *v = NULL;
+	assert_int_equal(acc_store_setting_get(f->s, "schema_version", &v, &err), ACC_OK);
+	assert_string_equal(v, "7");
+	acc_free(v);
+	assert_int_equal(acc_store_tlog_state(f->s, &size, &root2, &err), ACC_OK);
+	assert_int_equal(size, 3000);
+	assert_memory_equal(root.b, root2.b, 32);
+	check_tree(f, f->s);
+	/* a second handle rebuilds the frontier from the converted rows */
+	acc_store *s2 = NULL;
+	assert_int_equal(acc_store_open_sqlite(f->path, &s2, &err), ACC_OK);
+	acc_store *keep = f->s;
+	f->s = s2;
+	append_leaf(f, 3000, 8, NULL);
+	f->s = keep;
+	acc_store_close(s2);
+	append_leaf(f, 3001, 8, NULL);
+	check_tree(f, f->s);
+	assert_int_equal(acc_store_check(f->s, &err), ACC_OK);
 }
 
 /* Allocation failures in the log's paths leak nothing and leave the store
@@ -1195,8 +1300,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_artifacts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_migration, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_big_log, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_same_object, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_convert_v2, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_convert_v3, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_convert_v6, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -69,7 +69,7 @@
 
 /* ---- schema -------------------------------------------------------------- */
 
-#define SCHEMA_LATEST 6
+#define SCHEMA_LATEST 7
 
 /* Migration n (1-based) takes schema n-1 to n. Append only. */
 static const char *const migrations[SCHEMA_LATEST] = {
@@ -261,6 +261,20 @@ static const char *const migrations[SCHEMA_LATEST] = {
 
     /* 6: collections whose CLEAR objects anyone may read (--public). */
     "ALTER TABLE collections ADD COLUMN public_read INTEGER NOT NULL DEFAULT 0;",
+
+    /* 7: tile rows keyed by the leaf count at which they complete, with
+     * the level in the low bits (tile_id()), instead of level << 56 |
+     * tile: a commit appends its tiles at the end of the table, where
+     * keyed by level they went into one page region per level (about 15
+     * pages of WAL a commit of 1,000 leaves; 2 now). The rows are the same. */
+    "CREATE TABLE tlog_tiles_v7("
+    " id INTEGER PRIMARY KEY,"
+    " data BLOB NOT NULL);"
+    "INSERT INTO tlog_tiles_v7(id, data)"
+    " SELECT ((id & 72057594037927935) + 1) << ((id >> 56) + 5) | (id >> 56), data"
+    " FROM tlog_tiles ORDER BY 1;"
+    "DROP TABLE tlog_tiles;"
+    "ALTER TABLE tlog_tiles_v7 RENAME TO tlog_tiles;",
 };
 
 /* The log's row layout (section "the transparency log: storage"). */
@@ -477,15 +491,35 @@ struct dyn {
 	uint64_t used; /* tick of the last use: the smallest is evicted */
 };
 
-/* A prepared leaf: its entry in q->ebuf, its record in q->rbuf, its hash
- * and object hash (the lookup keys). */
-struct leaf_in {
-	acc_tlog_hash hash;
-	uint8_t obj[32];
+/* An entry's fields as a bundle record holds them (section "the bundle
+ * codec"); `last` of the handle is the record of the log's last leaf. */
+struct erec {
+	unsigned action;
+	size_t coll_len, member_len, date_len;
+	int date_us; /* date is us (and date[] holds its text once formatted) */
+	int64_t us;
+	uint8_t sha[32];
+	char coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char date[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
 };
 
+/* A prepared leaf: its hash, and the fields of its record (pointing at the
+ * caller's strings, valid until leaf_append). */
+struct leaf_in {
+	acc_tlog_hash hash;
+	unsigned action;
+	const char *coll, *member, *date; /* date: when !date_us */
+	size_t coll_len, member_len, date_len;
+	int date_us;
+	int64_t us;
+	uint8_t obj[32]; /* the object hash */
+};
+
+/* A pending leaf: its lookup keys and where its record starts in q->pend. */
 struct pkey {
 	uint8_t leaf[32], obj[32];
+	size_t off;
 };
 
 /* The right edge of the log: the records of the partial bundle (fewer than
@@ -536,7 +570,7 @@ struct sq {
 	int tree_loaded, tree_cached, tree_dirty;
 	uint64_t stored;
 	struct edge edge; /* of `stored` leaves: valid with tree_loaded / tree_cached */
-	char *pend; /* records (no references) of the pending leaves */
+	char *pend; /* records of the pending leaves, encoded as in their bundles */
 	size_t pend_len, pend_cap, npend;
 	struct pnode *pnodes;
 	size_t npnodes, cappnodes;
@@ -547,6 +581,7 @@ struct sq {
 	int64_t date_cache_sec;
 	char date_cache[24];
 	int tlog_off; /* acc__sqlite_tlog_off: benchmarks only */
+	int secure_delete; /* SQLite's setting, while a merge has it off */
 	uint64_t run_cap; /* RUN_CAP (tests make it small) */
 	struct pkey *pkeys; /* the lookup keys of the pending leaves */
 	size_t cappkeys;
@@ -554,7 +589,17 @@ struct sq {
 	void *signer_ctx;
 	acc_buf ebuf;       /* entry scratch */
 	acc_buf rbuf;       /* record scratch (the bundle codec) */
-	EVP_MD *md; /* SHA-256 of objects (OpenSSL: SHA-NI where present) */
+	/* the record of the log's last leaf (leaf tree.size - 1), which the
+	 * next record refers to inside its bundle; last_ok: it is loaded */
+	struct erec last;
+	int last_ok;
+	/* the leaf hasher of the last (action, collection, member) prepared */
+	acc__tlog_leafer leafer;
+	int lf_ok;
+	unsigned lf_action;
+	size_t lf_coll_len, lf_member_len;
+	char lf_coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
+	char lf_member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
 };
 
 static const struct acc_store_ops sq_ops;
@@ -852,6 +897,7 @@ static void tree_undo(struct sq *q)
 {
 	if (q->snap_due)
 		return; /* the call appended nothing */
+	q->last_ok = 0;
 	if (q->saved_valid) {
 		q->tree = q->saved;
 		q->tree_dirty = q->saved_dirty;
@@ -1133,7 +1179,6 @@ static void sq_close(acc_store *s)
 		acc_free(q->dyn[i].sql);
 	}
 	sqlite3_close(q->db); /* rolls back an open transaction */
-	EVP_MD_free(q->md);
 	acc_buf_free(&q->ebuf);
 	acc_buf_free(&q->rbuf);
 	acc_buf_free(&q->edge.bundle);
@@ -1161,12 +1206,7 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 	acc_buf_init(&q->edge.bundle, 0);
 	acc_tlog_tree_init(&q->tree);
 	q->run_cap = RUN_CAP;
-	q->md = EVP_MD_fetch(NULL, "SHA256", NULL);
 	acc_status r = ACC_OK;
-	if (!q->md) {
-		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store (SHA-256)");
-		goto out;
-	}
 
 	/* Create the file ourselves so that it is private (0600): it holds
 	 * secret hashes and RED objects. SQLite gives -wal and -shm the
@@ -1345,19 +1385,27 @@ static const char *fold_identity(struct sq *q, const char *s, int *ok)
  * handles see committed rows only. */
 
 
-/* SHA-256 with the digest the handle fetched (SHA-NI where the CPU has it;
- * an object is hashed once per put). */
+/* SHA-256 (the tlog library's: OpenSSL's assembly, SHA-NI where the CPU
+ * has it, without EVP's context per call; an object is hashed once per
+ * put). Cannot fail; the status keeps the callers' shape. */
 static acc_status sha256(struct sq *q, const void *p, size_t n, uint8_t out[32], acc_error *err)
 {
-	unsigned int len = 0;
-	if (!q->md || EVP_Digest(p, n, out, &len, q->md, NULL) != 1 || len != 32)
-		return acc_error_set(err, ACC_ENOMEM, NULL, "SHA-256 failed (out of memory?)");
+	(void)q;
+	(void)err;
+	acc__tlog_sha256(p, n, out);
 	return ACC_OK;
 }
 
+/* The key of tile `tile` of `level` (schema 7): the leaf count at which it
+ * is complete, (tile + 1) * TILE_W << level, a multiple of 128 for the
+ * levels that have tiles (>= 2), or'ed with the level. Keys grow in the
+ * order tiles are written, so each commit appends its tiles in one place.
+ * -1 (no row has it) for a tile past 2^63 leaves. */
 static int64_t tile_id(unsigned level, uint64_t tile)
 {
-	return (int64_t)((uint64_t)level << 56 | tile);
+	if (level < 2 || level > 57 || tile >= (uint64_t)INT64_MAX >> (level + 5))
+		return -1;
+	return (int64_t)((tile + 1) * TILE_W << level | level);
 }
 
 /* The action of an entry: a static string of acc_tlog_actions, or NULL. */
@@ -1411,25 +1459,16 @@ static int entry_object(const char *e, size_t len, uint8_t out[32])
  * entry bytes are regenerated by acc_tlog_entry_canonical, which is a
  * function of the fields, so the leaf hash does not change. Dates are
  * stored as microseconds only when formatting them back gives the same
- * text (always, for the store's own dates); others are kept as text. The
- * pending records of a transaction carry no references (bits 3 and 4
- * clear, absolute date) and are re-encoded into their row at flush. */
+ * text (always, for the store's own dates); others are kept as text. A
+ * record is encoded once, when its leaf is appended, against the record
+ * before it in its bundle (the handle's `last`); the pending records of a
+ * transaction are the rest of the edge's bundle and the bundles after it,
+ * so a commit writes them out as they are. */
 
 #define REC_ACTION 0x07u
 #define REC_SAME_COLL 0x08u
 #define REC_SAME_MEMBER 0x10u
 #define REC_DATE_US 0x20u
-
-struct erec {
-	unsigned action;
-	size_t coll_len, member_len, date_len;
-	int date_us; /* date is us (and date[] holds its text once formatted) */
-	int64_t us;
-	uint8_t sha[32];
-	char coll[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
-	char member[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
-	char date[ACC_LIMIT_TLOG_ENTRY_FIELD + 1];
-};
 
 static void put_varint(acc_buf *b, uint64_t v)
 {
@@ -1471,7 +1510,7 @@ static int64_t unzigzag(uint64_t v)
 }
 
 /* Encode r after prev (NULL: none) into out. */
-static void rec_encode(acc_buf *out, const struct erec *r, const struct erec *prev)
+static void rec_encode(acc_buf *out, const struct leaf_in *r, const struct erec *prev)
 {
 	unsigned h = r->action & REC_ACTION;
 	int same_coll = prev && prev->coll_len == r->coll_len &&
@@ -1489,6 +1528,7 @@ static void rec_encode(acc_buf *out, const struct erec *r, const struct erec *pr
 		put_varint(out, r->coll_len);
 		acc_buf_append(out, r->coll, r->coll_len);
 	}
+	/* a date in microseconds refers to the previous one's */
 	if (r->date_us) {
 		put_varint(out, zigzag(r->us - (prev && prev->date_us ? prev->us : 0)));
 	} else {
@@ -1499,7 +1539,7 @@ static void rec_encode(acc_buf *out, const struct erec *r, const struct erec *pr
 		put_varint(out, r->member_len);
 		acc_buf_append(out, r->member, r->member_len);
 	}
-	acc_buf_append(out, r->sha, 32);
+	acc_buf_append(out, r->obj, 32);
 }
 
 static int get_field(const uint8_t **p, const uint8_t *end, char *out, size_t *len)
@@ -1613,6 +1653,21 @@ static int rec_from(struct sq *q, struct erec *r, const acc_tlog_entry *e)
 	}
 	memcpy(r->sha, e->object_sha256, 32);
 	return 1;
+}
+
+/* The fields of r as a leaf to append (pointing into r). */
+static void leaf_fields(struct leaf_in *l, const struct erec *r)
+{
+	l->action = r->action;
+	l->coll = r->coll;
+	l->coll_len = r->coll_len;
+	l->member = r->member;
+	l->member_len = r->member_len;
+	l->date = r->date;
+	l->date_len = r->date_len;
+	l->date_us = r->date_us;
+	l->us = r->us;
+	memcpy(l->obj, r->sha, 32);
 }
 
 /* Read a bundle row into out (appending); *found 0 when absent. */
@@ -1744,19 +1799,117 @@ static void edge_put(struct edge *owned)
 	}
 }
 
+/* Walk the records in order. fn returns non-zero to stop (1) or an error
+ * (-1, with *err set). */
+typedef int (*rec_fn)(void *ctx, uint64_t index, struct erec *r, acc_error *err);
+
+/* Inside a write transaction: the records of the leaves from `from` (>=
+ * q->stored) to the tree's size, the pending ones, each decoded from the
+ * start of its bundle (the edge's records first when the bundle began
+ * before the pending leaves). */
+static acc_status tail_walk(struct sq *q, uint64_t from, rec_fn fn, void *ctx, acc_error *err)
+{
+	if (!q->tree_loaded || from >= q->stored + q->npend)
+		return ACC_OK;
+	struct erec *rs = acc_malloc(2 * sizeof(*rs));
+	if (!rs)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading the log");
+	acc_status r = ACC_OK;
+	struct erec *prev = NULL, *cur = &rs[0];
+	uint64_t i = q->stored;
+	size_t k = 0; /* the pending leaf at i */
+	if (from / BUNDLE_W * BUNDLE_W > q->stored) {
+		/* from's bundle starts among the pending leaves */
+		i = from / BUNDLE_W * BUNDLE_W;
+		k = (size_t)(i - q->stored);
+	} else if (q->edge.nb) {
+		const uint8_t *p = (const uint8_t *)q->edge.bundle.data, *end = p + q->edge.bundle.len;
+		for (size_t n = 0; n < q->edge.nb; n++) {
+			if (!rec_decode(&p, end, prev, cur)) {
+				r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
+				break;
+			}
+			prev = cur;
+			cur = cur == &rs[0] ? &rs[1] : &rs[0];
+		}
+	}
+	const uint8_t *p = (const uint8_t *)q->pend + (k < q->npend ? q->pkeys[k].off : 0);
+	const uint8_t *end = (const uint8_t *)q->pend + q->pend_len;
+	for (; r == ACC_OK && k < q->npend; k++, i++) {
+		if (i % BUNDLE_W == 0)
+			prev = NULL;
+		if (!rec_decode(&p, end, prev, cur)) {
+			r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
+			break;
+		}
+		if (i >= from) {
+			int c = fn(ctx, i, cur, err);
+			if (c < 0)
+				r = err && err->code ? err->code : ACC_EINTERNAL;
+			if (c)
+				break;
+		}
+		prev = cur;
+		cur = cur == &rs[0] ? &rs[1] : &rs[0];
+	}
+	acc_free(rs);
+	return r;
+}
+
+struct rec_want {
+	uint64_t index;
+	struct erec *out;
+	int found;
+};
+
+static int rec_want_fn(void *ctx, uint64_t index, struct erec *r, acc_error *err)
+{
+	(void)err;
+	struct rec_want *w = ctx;
+	if (index != w->index)
+		return 0;
+	memcpy(w->out, r, sizeof(*r));
+	w->found = 1;
+	return 1;
+}
+
+/* q->last: the record of leaf tree.size - 1 (a leaf of the open write
+ * transaction's tree that is not the last of its bundle). */
+static acc_status last_load(struct sq *q, acc_error *err)
+{
+	struct rec_want w = {.index = q->tree.size - 1, .out = &q->last};
+	acc_status r = ACC_OK;
+	if (q->tree.size > q->stored) {
+		r = tail_walk(q, w.index, rec_want_fn, &w, err);
+	} else if (q->edge.nb) {
+		/* the edge's last record */
+		struct erec *rs = acc_malloc(2 * sizeof(*rs)), *x = NULL;
+		if (!rs)
+			return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory reading the log");
+		if (nth_rec(q->edge.bundle.data, q->edge.bundle.len, q->edge.nb - 1, rs, &x)) {
+			memcpy(&q->last, x, sizeof(*x));
+			w.found = 1;
+		}
+		acc_free(rs);
+	}
+	if (r == ACC_OK && !w.found)
+		r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
+	q->last_ok = r == ACC_OK;
+	return r;
+}
+
 /* The record of leaf `index` into *out: from the pending records inside a
  * write transaction, else from its bundle row, else from the edge.
  * ACC_ENOTFOUND. */
 static acc_status rec_get(struct sq *q, uint64_t index, struct erec *out, acc_error *err)
 {
 	if (q->tree_loaded && index >= q->stored) {
-		/* pending records carry no references: decode them one by one */
-		const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
-		for (uint64_t i = q->stored; p < end && rec_decode(&p, end, NULL, out); i++)
-			if (i == index)
-				return ACC_OK;
-		return acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
-		                     (unsigned long long)index);
+		struct rec_want w = {.index = index, .out = out};
+		acc_status r = tail_walk(q, index, rec_want_fn, &w, err);
+		if (r == ACC_OK && !w.found)
+			r = acc_error_set(err, ACC_ENOTFOUND, NULL, "no leaf %llu",
+			                  (unsigned long long)index);
+		return r;
 	}
 	struct erec *rs = acc_malloc(2 * sizeof(*rs)), *r = NULL;
 	if (!rs)
@@ -1971,6 +2124,7 @@ static acc_status tlog_load(struct sq *q, acc_error *err)
 		return ACC_OK;
 	}
 	q->tree_cached = 0;
+	q->last_ok = 0;
 	/* the committed edge, then the frontier (its reads see rows and edge:
 	 * tree_loaded is still 0, so they take the committed state) */
 	if ((r = state_read(q, &size, &root, &q->edge, err)) != ACC_OK)
@@ -2028,48 +2182,32 @@ static acc_status flush_data(struct sq *q, acc_error *err)
 {
 	acc_status r = ACC_OK;
 	struct edge *e = &q->edge;
+	/* the records: the pending bytes continue the edge's bundle (they
+	 * were encoded so); each bundle they complete is a row */
 	uint64_t idx = q->stored;
-	size_t left = q->npend;
-	struct erec *rs = left ? acc_malloc(2 * sizeof(*rs)) : NULL;
-	if (left && !rs)
-		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
-	/* the entries: onto the edge's bundle, whole bundles out as rows */
-	struct erec *prev = NULL, *cur = rs;
-	if (left && e->nb) { /* the edge's last record, for the references */
-		const uint8_t *ep = (const uint8_t *)e->bundle.data, *eend = ep + e->bundle.len;
-		size_t k = 0;
-		while (ep < eend && rec_decode(&ep, eend, prev, cur)) {
-			prev = cur;
-			cur = cur == &rs[0] ? &rs[1] : &rs[0];
-			k++;
+	size_t k = 0, from = 0;
+	while (r == ACC_OK && k < q->npend) {
+		size_t room = BUNDLE_W - e->nb, take = q->npend - k < room ? q->npend - k : room;
+		size_t to = k + take < q->npend ? q->pkeys[k + take].off : q->pend_len;
+		idx += take;
+		k += take;
+		if (take < room || e->nb) {
+			acc_buf_append(&e->bundle, q->pend + from, to - from);
+			e->nb += take;
+			if (acc_buf_status(&e->bundle) != ACC_OK)
+				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
 		}
-		if (ep != eend || k != e->nb)
-			r = acc_error_set(err, ACC_EINTERNAL, NULL, "the log's edge is damaged");
-	}
-	const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
-	while (r == ACC_OK && left) {
-		if (!rec_decode(&p, end, NULL, cur)) {
-			r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
-			break;
-		}
-		rec_encode(&e->bundle, cur, e->nb ? prev : NULL);
-		prev = cur;
-		cur = cur == &rs[0] ? &rs[1] : &rs[0];
-		e->nb++;
-		idx++;
-		left--;
-		if (acc_buf_status(&e->bundle) != ACC_OK) {
-			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory writing log rows");
-			break;
-		}
-		if (e->nb == BUNDLE_W) {
-			r = row_put(q, 0, (int64_t)((idx - 1) / BUNDLE_W), e->bundle.data, e->bundle.len,
-			            err);
+		if (r == ACC_OK && take == room) {
+			/* a whole bundle: from the edge, or straight from pend */
+			int whole = e->nb == BUNDLE_W;
+			r = row_put(q, 0, (int64_t)((idx - 1) / BUNDLE_W),
+			            whole ? e->bundle.data : q->pend + from,
+			            whole ? e->bundle.len : to - from, err);
 			acc_buf_reset(&e->bundle);
 			e->nb = 0;
 		}
+		from = to;
 	}
-	acc_free(rs);
 	/* the subtree hashes: onto the edge's tiles, whole tiles out as rows */
 	if (r == ACC_OK && q->npnodes)
 		qsort(q->pnodes, q->npnodes, sizeof(*q->pnodes), pnode_cmp);
@@ -2128,6 +2266,14 @@ static struct rkey rkey_of(const struct rec *r)
 	return k;
 }
 
+static void rkey_put(struct rec *r, struct rkey k)
+{
+	for (int b = 0; b < 8; b++)
+		r->b[b] = (uint8_t)(k.hi >> (56 - 8 * b));
+	for (int b = 0; b < 4; b++)
+		r->b[8 + b] = (uint8_t)(k.lo >> (24 - 8 * b));
+}
+
 static int rkey_lt(struct rkey a, struct rkey b)
 {
 	return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo);
@@ -2173,25 +2319,82 @@ static void rkey_sort(struct rkey *v, size_t n)
 	}
 }
 
+/* Sort the records of a new run. Their keys are hash prefixes, close to
+ * uniform: one counting pass on their top bits puts them into about one
+ * bucket per two records, each then sorted on its own (insertion sort;
+ * rkey_sort for a crowded bucket: equal prefixes, the same object hash
+ * many times). */
 static void recs_sort(struct rec *v, size_t n)
 {
 	if (n < 2)
 		return;
-	struct rkey *k = acc_malloc(n * sizeof(*k));
-	if (!k) { /* no memory for the keys: the slow way */
+	unsigned bits = 1;
+	while (bits < 16 && (size_t)1 << (bits + 1) <= n)
+		bits++;
+	size_t nb = (size_t)1 << bits;
+	struct rkey *k = acc_malloc(2 * n * sizeof(*k));
+	size_t *at = acc_calloc(nb + 1, sizeof(*at));
+	if (!k || !at) { /* no memory for the keys: the slow way */
+		acc_free(k);
+		acc_free(at);
 		qsort(v, n, sizeof(*v), rec_cmp);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		k[i] = rkey_of(&v[i]);
-	rkey_sort(k, n);
+	struct rkey *t = k + n;
 	for (size_t i = 0; i < n; i++) {
-		for (int b = 0; b < 8; b++)
-			v[i].b[b] = (uint8_t)(k[i].hi >> (56 - 8 * b));
-		for (int b = 0; b < 4; b++)
-			v[i].b[8 + b] = (uint8_t)(k[i].lo >> (24 - 8 * b));
+		k[i] = rkey_of(&v[i]);
+		at[(k[i].hi >> (64 - bits)) + 1]++;
 	}
+	for (size_t b = 0; b < nb; b++)
+		at[b + 1] += at[b];
+	for (size_t i = 0; i < n; i++)
+		t[at[k[i].hi >> (64 - bits)]++] = k[i];
+	/* at[b] is now the end of bucket b */
+	for (size_t b = 0, from = 0; b < nb; from = at[b++]) {
+		size_t m = at[b] - from;
+		if (m > 16) {
+			rkey_sort(t + from, m);
+			continue;
+		}
+		for (size_t i = from + 1; i < at[b]; i++) {
+			struct rkey x = t[i];
+			size_t j = i;
+			while (j > from && rkey_lt(x, t[j - 1])) {
+				t[j] = t[j - 1];
+				j--;
+			}
+			t[j] = x;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		rkey_put(&v[i], t[i]);
+	acc_free(at);
 	acc_free(k);
+}
+
+/* Merge the k sorted runs v[at[i] .. at[i + 1]) into out (memcmp order):
+ * the runs a merge reads are sorted already, so one pass, k comparisons a
+ * record, instead of sorting them all again. */
+static void recs_merge(const struct rec *v, const size_t *at, int k, struct rec *out)
+{
+	size_t pos[RUN_FANOUT * 2];
+	struct rkey head[RUN_FANOUT * 2];
+	for (int i = 0; i < k; i++) {
+		pos[i] = at[i];
+		if (pos[i] < at[i + 1])
+			head[i] = rkey_of(&v[pos[i]]);
+	}
+	for (size_t n = 0;; n++) {
+		int best = -1;
+		for (int i = 0; i < k; i++)
+			if (pos[i] < at[i + 1] && (best < 0 || rkey_lt(head[i], head[best])))
+				best = i;
+		if (best < 0)
+			break;
+		out[n] = v[pos[best]++];
+		if (pos[best] < at[best + 1])
+			head[best] = rkey_of(&v[pos[best]]);
+	}
 }
 
 static void rec_make(struct rec *r, const uint8_t *hash, uint64_t v)
@@ -2280,6 +2483,29 @@ static acc_status run_drop(struct sq *q, int64_t id, acc_error *err)
 	return r;
 }
 
+/* Turn SQLite's secure_delete off (on = 0) for the run rows a merge drops,
+ * and back to what it was (on = 1). */
+static acc_status secure_delete(struct sq *q, int on, acc_error *err)
+{
+	if (!on) {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(q->db, "PRAGMA secure_delete", -1, &st, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+			q->secure_delete = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW)
+			return fail(q, rc, err, "reading secure_delete");
+		if (q->secure_delete == 0)
+			return ACC_OK;
+		return exec_sql(q, "PRAGMA secure_delete = 0", err, "setting secure_delete");
+	}
+	if (q->secure_delete == 0)
+		return ACC_OK;
+	char sql[48];
+	snprintf(sql, sizeof(sql), "PRAGMA secure_delete = %d", q->secure_delete == 2 ? 2 : 1);
+	return exec_sql(q, sql, err, "setting secure_delete");
+}
+
 /* Merge the runs of a level once it holds RUN_FANOUT of them, into one run
  * of the next level; runs whose merge would pass the cap are marked final
  * instead. Levels grow by a factor of RUN_FANOUT, so each record is
@@ -2321,17 +2547,30 @@ static acc_status runs_merge(struct sq *q, acc_error *err)
 		while (n < RUN_FANOUT * 2 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 			ids[n++] = sqlite3_column_int64(st, 0);
 		done(st);
-		struct rec *v = NULL;
-		size_t nv = 0, cap = 0;
-		for (int i = 0; r == ACC_OK && i < n; i++)
+		struct rec *v = NULL, *m = NULL;
+		size_t nv = 0, cap = 0, at[RUN_FANOUT * 2 + 1];
+		for (int i = 0; r == ACC_OK && i < n; i++) {
+			at[i] = nv;
 			r = run_read(q, ids[i], &v, &nv, &cap, err);
-		if (r == ACC_OK)
-			recs_sort(v, nv);
-		for (int i = 0; r == ACC_OK && i < n; i++)
-			r = run_drop(q, ids[i], err);
-		if (r == ACC_OK)
-			r = run_write(q, level + 1, sum, v, nv, err);
+		}
+		at[n] = nv;
+		if (r == ACC_OK && nv && !(m = acc_malloc(nv * sizeof(*m))))
+			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory merging runs");
+		if (r == ACC_OK && nv)
+			recs_merge(v, at, n, m);
 		acc_free(v);
+		/* the runs hold public data (prefixes of the log's hashes): their
+		 * freed pages need not be zeroed, which would write each of them
+		 * to the WAL once more (SQLite built with secure_delete on) */
+		if (r == ACC_OK && (r = secure_delete(q, 0, err)) == ACC_OK) {
+			for (int i = 0; r == ACC_OK && i < n; i++)
+				r = run_drop(q, ids[i], err);
+			acc_status r2 = secure_delete(q, 1, r ? NULL : err);
+			r = r ? r : r2;
+		}
+		if (r == ACC_OK)
+			r = run_write(q, level + 1, sum, m, nv, err);
+		acc_free(m);
 		if (r)
 			return r;
 	}
@@ -2444,49 +2683,58 @@ static void format_us(struct sq *q, int64_t us, char out[ACC_TIME_STRLEN])
 	p[1] = '\0';
 }
 
-/* Write the canonical entry into q->ebuf and hash it. No database access:
- * callers prepare before their first modifying statement. */
+/* The leaf of an entry the store makes: its hash (through the handle's
+ * leaf hasher, kept while action, collection and member stay the same: a
+ * request's puts) and its fields. The collection is an id the store
+ * resolved (or "-"), the date its own, the action one of the list; the
+ * hasher checks them with the member when they change. No database access:
+ * callers prepare before their first modifying statement. collection and
+ * member must stay valid until leaf_append. */
 static acc_status leaf_prepare(struct sq *q, const char *action, const char *collection,
                                const char *member, int64_t date_us, const uint8_t sha[32],
                                struct leaf_in *l, acc_error *err)
 {
-	char date[ACC_TIME_STRLEN];
-	format_us(q, date_us, date);
-	acc_tlog_entry e = {.collection = collection,
-	                    .member = member && member[0] ? member : "-",
-	                    .date_added = date,
-	                    .action = action};
-	memcpy(e.object_sha256, sha, 32);
-	acc_buf_reset(&q->ebuf);
-	/* the collection is an id the store resolved (or "-"), the date its
-	 * own, the action one of the list: only the member is checked */
-	acc_status r = acc__tlog_entry_trusted(&e, &q->ebuf, err);
-	if (r)
-		return r;
-	acc_tlog_hash_leaf(q->ebuf.data, q->ebuf.len, &l->hash);
-	/* its pending record (no references, absolute date) */
-	acc_buf *b = &q->rbuf;
-	acc_buf_reset(b);
+	if (!member || !member[0])
+		member = "-";
 	unsigned a = 0;
 	while (acc_tlog_actions[a] && strcmp(acc_tlog_actions[a], action) != 0)
 		a++;
-	acc_buf_putc(b, (char)(a | REC_DATE_US));
-	size_t cl = strlen(e.collection), ml = strlen(e.member);
-	put_varint(b, cl);
-	acc_buf_append(b, e.collection, cl);
-	put_varint(b, zigzag(date_us));
-	put_varint(b, ml);
-	acc_buf_append(b, e.member, ml);
-	acc_buf_append(b, sha, 32);
+	size_t cl = strlen(collection), ml = strlen(member);
+	if (!q->lf_ok || q->lf_action != a || q->lf_coll_len != cl || q->lf_member_len != ml ||
+	    memcmp(q->lf_coll, collection, cl) != 0 || memcmp(q->lf_member, member, ml) != 0) {
+		q->lf_ok = 0;
+		/* checks the fields: their lengths bound the copies below */
+		acc_status r = acc__tlog_leafer_init(&q->leafer, action, collection, member, err);
+		if (r)
+			return r;
+		q->lf_action = a;
+		memcpy(q->lf_coll, collection, cl + 1);
+		q->lf_coll_len = cl;
+		memcpy(q->lf_member, member, ml + 1);
+		q->lf_member_len = ml;
+		q->lf_ok = 1;
+	}
+	char date[ACC_TIME_STRLEN];
+	format_us(q, date_us, date);
+	acc__tlog_leafer_hash(&q->leafer, date, strlen(date), sha, &l->hash);
+	l->action = a;
+	l->coll = collection;
+	l->coll_len = cl;
+	l->member = member;
+	l->member_len = ml;
+	l->date = NULL;
+	l->date_len = 0;
+	l->date_us = 1;
+	l->us = date_us;
 	memcpy(l->obj, sha, 32);
-	if (acc_buf_status(b) != ACC_OK)
-		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
 	return ACC_OK;
 }
 
-/* Append the prepared leaf (its record in q->rbuf) to the pending leaves of the open
- * write transaction. Memory only: the rows are written before COMMIT.
- * *index (may be NULL) gets its index. On failure nothing changed. */
+/* Append the prepared leaf to the pending leaves of the open write
+ * transaction: the frontier, its record (encoded against the record before
+ * it in its bundle) and its lookup keys. Memory only: the rows are written
+ * before COMMIT. *index (may be NULL) gets its index. On failure nothing
+ * changed. */
 static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *index,
                               acc_error *err)
 {
@@ -2511,6 +2759,16 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 		return r;
 	if (q->tree.size >= (uint64_t)INT64_MAX)
 		return acc_error_set(err, ACC_ELIMIT, NULL, "the log is full");
+	const struct erec *prev = NULL;
+	if (q->tree.size % BUNDLE_W) {
+		if (!q->last_ok && (r = last_load(q, err)) != ACC_OK)
+			return r;
+		prev = &q->last;
+	}
+	acc_buf_reset(&q->rbuf);
+	rec_encode(&q->rbuf, l, prev);
+	if (acc_buf_status(&q->rbuf) != ACC_OK)
+		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
 	size_t need = q->pend_len + q->rbuf.len;
 	if (need > q->pend_cap) {
 		size_t nc = q->pend_cap ? q->pend_cap * 2 : 64 * 1024;
@@ -2537,11 +2795,35 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 		return r;
 	}
 	memcpy(q->pend + q->pend_len, q->rbuf.data, q->rbuf.len);
+	struct pkey *k = &q->pkeys[q->npend];
+	memcpy(k->leaf, l->hash.b, 32);
+	memcpy(k->obj, l->obj, 32);
+	k->off = q->pend_len;
 	q->pend_len = need;
-	memcpy(q->pkeys[q->npend].leaf, l->hash.b, 32);
-	memcpy(q->pkeys[q->npend].obj, l->obj, 32);
 	q->npend++;
 	q->tree_dirty = 1;
+	/* the new last record (the strings copied only when they changed) */
+	struct erec *x = &q->last;
+	x->action = l->action;
+	if (!q->last_ok || x->coll_len != l->coll_len || memcmp(x->coll, l->coll, l->coll_len)) {
+		memcpy(x->coll, l->coll, l->coll_len);
+		x->coll[l->coll_len] = '\0';
+		x->coll_len = l->coll_len;
+	}
+	if (!q->last_ok || x->member_len != l->member_len ||
+	    memcmp(x->member, l->member, l->member_len)) {
+		memcpy(x->member, l->member, l->member_len);
+		x->member[l->member_len] = '\0';
+		x->member_len = l->member_len;
+	}
+	x->date_us = l->date_us;
+	x->us = l->us;
+	x->date_len = l->date_us ? 0 : l->date_len;
+	if (!l->date_us)
+		memcpy(x->date, l->date, l->date_len);
+	x->date[x->date_len] = '\0';
+	memcpy(x->sha, l->obj, 32);
+	q->last_ok = 1;
 	if (index)
 		*index = at;
 	return ACC_OK;
@@ -2623,6 +2905,7 @@ static acc_status log_spill(struct sq *q, acc_error *err)
 static void log_start_empty(struct sq *q)
 {
 	edge_clear(&q->edge);
+	q->last_ok = 0;
 	acc_tlog_tree_init(&q->tree);
 	q->tree_loaded = 1;
 	q->tree_dirty = 0;
@@ -2732,7 +3015,6 @@ static acc_status convert_v3(struct sq *q, acc_error *err)
 		struct erec *rec = acc_malloc(sizeof(*rec));
 		struct leaf_in l;
 		acc_buf_reset(&q->ebuf);
-		acc_buf_reset(&q->rbuf);
 		if (!rec) {
 			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory converting the log");
 		} else if (!e.action || !e.collection || !e.member || !e.date_added ||
@@ -2742,16 +3024,13 @@ static acc_status convert_v3(struct sq *q, acc_error *err)
 			r = acc_error_set(err, ACC_EINTERNAL, NULL, "log leaf %llu is not canonical",
 			                  (unsigned long long)(expect - 1));
 		} else {
-			rec_encode(&q->rbuf, rec, NULL);
+			leaf_fields(&l, rec);
 			acc_tlog_hash_leaf(text, tlen, &l.hash);
-			memcpy(l.obj, e.object_sha256, 32);
-			if (acc_buf_status(&q->rbuf) != ACC_OK)
-				r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory converting the log");
 		}
-		acc_free(rec);
-		json_decref(j);
 		if (r == ACC_OK && (r = leaf_append(q, &l, NULL, err)) == ACC_OK)
 			r = log_spill(q, err);
+		acc_free(rec);
+		json_decref(j);
 	}
 	if (r == ACC_OK && rc != SQLITE_DONE)
 		r = fail(q, rc, err, "reading the log for schema 3");
@@ -2770,7 +3049,8 @@ static acc_status convert_v3(struct sq *q, acc_error *err)
 }
 
 /* Schema 3 -> 4: the partial bundle row and the partial tile rows of the
- * tree of `size` leaves move into the state row's edge. */
+ * tree of `size` leaves move into the state row's edge. (Every migration's
+ * SQL has run: the tile rows have schema 7's keys.) */
 static acc_status convert_v4(struct sq *q, acc_error *err)
 {
 	uint64_t size = 0;
@@ -4515,21 +4795,19 @@ static acc_status sq_tlog_append(acc_store *s, const acc_tlog_entry *e, acc_stor
 	struct erec *rec = acc_malloc(sizeof(*rec));
 	if (!rec)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
-	acc_buf_reset(&q->rbuf);
-	memcpy(l.obj, e->object_sha256, 32);
 	if (rec_from(q, rec, e))
-		rec_encode(&q->rbuf, rec, NULL);
+		leaf_fields(&l, rec);
 	else
 		r = acc_error_set(err, ACC_EINVALID, NULL, "the entry cannot be stored");
-	acc_free(rec);
-	if (r == ACC_OK && acc_buf_status(&q->rbuf) != ACC_OK)
-		r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
-	if (r)
+	if (r == ACC_OK)
+		r = wbegin(q, err);
+	if (r != ACC_OK) {
+		acc_free(rec);
 		return r;
-	if ((r = wbegin(q, err)) != ACC_OK)
-		return r;
+	}
 	uint64_t index = 0;
 	r = leaf_append(q, &l, &index, err);
+	acc_free(rec);
 	if ((r = wend(q, r, err)) != ACC_OK)
 		return r;
 	made.index = index;
@@ -4555,9 +4833,7 @@ static acc_status sq_tlog_read(acc_store *s, unsigned level, uint64_t index, acc
 }
 
 /* Walk the records from leaf `from` on, in order: the bundle rows, then
- * (inside a write transaction) the pending records. fn returns non-zero to
- * stop (1) or an error (-1, with *err set). */
-typedef int (*rec_fn)(void *ctx, uint64_t index, struct erec *r, acc_error *err);
+ * (inside a write transaction) the pending records. */
 
 static acc_status recs_walk(struct sq *q, uint64_t from, rec_fn fn, void *ctx, acc_error *err)
 {
@@ -4639,23 +4915,8 @@ static acc_status recs_walk(struct sq *q, uint64_t from, rec_fn fn, void *ctx, a
 		}
 	}
 	edge_put(owned);
-	if (r == ACC_OK && !stop && q->tree_loaded && q->npend && next >= q->stored) {
-		/* the pending records (no references) */
-		const uint8_t *p = (const uint8_t *)q->pend, *end = p + q->pend_len;
-		for (uint64_t i = q->stored; p < end && r == ACC_OK; i++) {
-			if (!rec_decode(&p, end, NULL, &rs[0])) {
-				r = acc_error_set(err, ACC_EINTERNAL, NULL, "a pending log record is damaged");
-				break;
-			}
-			if (i < next)
-				continue;
-			int c = fn(ctx, i, &rs[0], err);
-			if (c < 0)
-				r = err && err->code ? err->code : ACC_EINTERNAL;
-			if (c)
-				break;
-		}
-	}
+	if (r == ACC_OK && !stop && q->tree_loaded && q->npend && next >= q->stored)
+		r = tail_walk(q, next, fn, ctx, err); /* the pending records */
 	acc_buf_free(&row);
 	acc_free(rs);
 	return r;
@@ -5104,9 +5365,10 @@ static acc_status sq_artifact_put(acc_store *s, acc_store_artifact *a, int *dupl
 		if ((r = wmulti(q, err)) == ACC_OK)
 			r = leaf_log(q, "artifact", "-", a->member, now_us(), esha, &leaf, err);
 		if (r == ACC_OK) {
-			/* the leaf as appended (its entry is still in ebuf) */
+			/* the leaf as appended (its pending record) */
 			a->index = leaf;
-			r = leaf_make(q, leaf, q->ebuf.data, q->ebuf.len, 1, &a->leaf, err);
+			if ((r = entry_get(q, leaf, &q->ebuf, err)) == ACC_OK)
+				r = leaf_make(q, leaf, q->ebuf.data, q->ebuf.len, 1, &a->leaf, err);
 		}
 		if (r == ACC_OK && (r = prep(q, S_ART_PUT, &st, err)) == ACC_OK) {
 			sqlite3_bind_int64(st, 1, (int64_t)leaf);
