@@ -1582,7 +1582,7 @@ static void test_not_accord(void **state)
 	assert_non_null(strstr(err.msg, "newer"));
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(
-	    sqlite3_exec(db, "UPDATE settings SET value = '6' WHERE key = 'schema_version'", NULL,
+	    sqlite3_exec(db, "UPDATE settings SET value = '7' WHERE key = 'schema_version'", NULL,
 	                 NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);

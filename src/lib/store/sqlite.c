@@ -581,14 +581,12 @@ struct sq {
 	int64_t date_cache_sec;
 	char date_cache[24];
 	int tlog_off; /* acc__sqlite_tlog_off: benchmarks only */
-	int secure_delete; /* SQLite's setting, while a merge has it off */
 	uint64_t run_cap; /* RUN_CAP (tests make it small) */
 	struct pkey *pkeys; /* the lookup keys of the pending leaves */
 	size_t cappkeys;
 	acc_store_signer_fn signer;
 	void *signer_ctx;
 	acc_buf ebuf;       /* entry scratch */
-	acc_buf rbuf;       /* record scratch (the bundle codec) */
 	/* the record of the log's last leaf (leaf tree.size - 1), which the
 	 * next record refers to inside its bundle; last_ok: it is loaded */
 	struct erec last;
@@ -1180,7 +1178,6 @@ static void sq_close(acc_store *s)
 	}
 	sqlite3_close(q->db); /* rolls back an open transaction */
 	acc_buf_free(&q->ebuf);
-	acc_buf_free(&q->rbuf);
 	acc_buf_free(&q->edge.bundle);
 	acc_free(q->pend);
 	acc_free(q->pnodes);
@@ -1202,7 +1199,6 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory opening the store");
 	acc__store_init(&q->base, &sq_ops);
 	acc_buf_init(&q->ebuf, 0);
-	acc_buf_init(&q->rbuf, 0);
 	acc_buf_init(&q->edge.bundle, 0);
 	acc_tlog_tree_init(&q->tree);
 	q->run_cap = RUN_CAP;
@@ -1509,8 +1505,25 @@ static int64_t unzigzag(uint64_t v)
 	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
-/* Encode r after prev (NULL: none) into out. */
-static void rec_encode(acc_buf *out, const struct leaf_in *r, const struct erec *prev)
+static uint8_t *put_varint_at(uint8_t *p, uint64_t v)
+{
+	do {
+		uint8_t c = (uint8_t)(v & 0x7f);
+		v >>= 7;
+		*p++ = v ? (uint8_t)(c | 0x80) : c;
+	} while (v);
+	return p;
+}
+
+/* The most bytes rec_encode writes for r. */
+static size_t rec_max(const struct leaf_in *r)
+{
+	return 1 + 3 * 10 + r->coll_len + r->member_len + (r->date_us ? 0 : r->date_len) + 32;
+}
+
+/* Encode r after prev (NULL: none) at out (rec_max(r) bytes there);
+ * returns the end. */
+static uint8_t *rec_encode(uint8_t *out, const struct leaf_in *r, const struct erec *prev)
 {
 	unsigned h = r->action & REC_ACTION;
 	int same_coll = prev && prev->coll_len == r->coll_len &&
@@ -1523,23 +1536,28 @@ static void rec_encode(acc_buf *out, const struct leaf_in *r, const struct erec 
 		h |= REC_SAME_MEMBER;
 	if (r->date_us)
 		h |= REC_DATE_US;
-	acc_buf_putc(out, (char)h);
+	uint8_t *p = out;
+	*p++ = (uint8_t)h;
 	if (!same_coll) {
-		put_varint(out, r->coll_len);
-		acc_buf_append(out, r->coll, r->coll_len);
+		p = put_varint_at(p, r->coll_len);
+		memcpy(p, r->coll, r->coll_len);
+		p += r->coll_len;
 	}
 	/* a date in microseconds refers to the previous one's */
 	if (r->date_us) {
-		put_varint(out, zigzag(r->us - (prev && prev->date_us ? prev->us : 0)));
+		p = put_varint_at(p, zigzag(r->us - (prev && prev->date_us ? prev->us : 0)));
 	} else {
-		put_varint(out, r->date_len);
-		acc_buf_append(out, r->date, r->date_len);
+		p = put_varint_at(p, r->date_len);
+		memcpy(p, r->date, r->date_len);
+		p += r->date_len;
 	}
 	if (!same_member) {
-		put_varint(out, r->member_len);
-		acc_buf_append(out, r->member, r->member_len);
+		p = put_varint_at(p, r->member_len);
+		memcpy(p, r->member, r->member_len);
+		p += r->member_len;
 	}
-	acc_buf_append(out, r->obj, 32);
+	memcpy(p, r->obj, 32);
+	return p + 32;
 }
 
 static int get_field(const uint8_t **p, const uint8_t *end, char *out, size_t *len)
@@ -2319,11 +2337,13 @@ static void rkey_sort(struct rkey *v, size_t n)
 	}
 }
 
-/* Sort the records of a new run. Their keys are hash prefixes, close to
- * uniform: one counting pass on their top bits puts them into about one
- * bucket per two records, each then sorted on its own (insertion sort;
- * rkey_sort for a crowded bucket: equal prefixes, the same object hash
- * many times). */
+/* Sort the records of a new run (a commit's, or the runs a merge reads).
+ * Their keys are hash prefixes, close to uniform: one counting pass on
+ * their top bits puts them into about one bucket per two records, each
+ * then sorted on its own (insertion sort; rkey_sort for a crowded bucket:
+ * equal prefixes, the same object hash many times). Linear: faster than
+ * merging the sorted runs of a merge, whose choice among eight heads
+ * mispredicts a branch per record. */
 static void recs_sort(struct rec *v, size_t n)
 {
 	if (n < 2)
@@ -2370,31 +2390,6 @@ static void recs_sort(struct rec *v, size_t n)
 		rkey_put(&v[i], t[i]);
 	acc_free(at);
 	acc_free(k);
-}
-
-/* Merge the k sorted runs v[at[i] .. at[i + 1]) into out (memcmp order):
- * the runs a merge reads are sorted already, so one pass, k comparisons a
- * record, instead of sorting them all again. */
-static void recs_merge(const struct rec *v, const size_t *at, int k, struct rec *out)
-{
-	size_t pos[RUN_FANOUT * 2];
-	struct rkey head[RUN_FANOUT * 2];
-	for (int i = 0; i < k; i++) {
-		pos[i] = at[i];
-		if (pos[i] < at[i + 1])
-			head[i] = rkey_of(&v[pos[i]]);
-	}
-	for (size_t n = 0;; n++) {
-		int best = -1;
-		for (int i = 0; i < k; i++)
-			if (pos[i] < at[i + 1] && (best < 0 || rkey_lt(head[i], head[best])))
-				best = i;
-		if (best < 0)
-			break;
-		out[n] = v[pos[best]++];
-		if (pos[best] < at[best + 1])
-			head[best] = rkey_of(&v[pos[best]]);
-	}
 }
 
 static void rec_make(struct rec *r, const uint8_t *hash, uint64_t v)
@@ -2483,29 +2478,6 @@ static acc_status run_drop(struct sq *q, int64_t id, acc_error *err)
 	return r;
 }
 
-/* Turn SQLite's secure_delete off (on = 0) for the run rows a merge drops,
- * and back to what it was (on = 1). */
-static acc_status secure_delete(struct sq *q, int on, acc_error *err)
-{
-	if (!on) {
-		sqlite3_stmt *st = NULL;
-		int rc = sqlite3_prepare_v2(q->db, "PRAGMA secure_delete", -1, &st, NULL);
-		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-			q->secure_delete = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW)
-			return fail(q, rc, err, "reading secure_delete");
-		if (q->secure_delete == 0)
-			return ACC_OK;
-		return exec_sql(q, "PRAGMA secure_delete = 0", err, "setting secure_delete");
-	}
-	if (q->secure_delete == 0)
-		return ACC_OK;
-	char sql[48];
-	snprintf(sql, sizeof(sql), "PRAGMA secure_delete = %d", q->secure_delete == 2 ? 2 : 1);
-	return exec_sql(q, sql, err, "setting secure_delete");
-}
-
 /* Merge the runs of a level once it holds RUN_FANOUT of them, into one run
  * of the next level; runs whose merge would pass the cap are marked final
  * instead. Levels grow by a factor of RUN_FANOUT, so each record is
@@ -2547,30 +2519,17 @@ static acc_status runs_merge(struct sq *q, acc_error *err)
 		while (n < RUN_FANOUT * 2 && (rc = sqlite3_step(st)) == SQLITE_ROW)
 			ids[n++] = sqlite3_column_int64(st, 0);
 		done(st);
-		struct rec *v = NULL, *m = NULL;
-		size_t nv = 0, cap = 0, at[RUN_FANOUT * 2 + 1];
-		for (int i = 0; r == ACC_OK && i < n; i++) {
-			at[i] = nv;
+		struct rec *v = NULL;
+		size_t nv = 0, cap = 0;
+		for (int i = 0; r == ACC_OK && i < n; i++)
 			r = run_read(q, ids[i], &v, &nv, &cap, err);
-		}
-		at[n] = nv;
-		if (r == ACC_OK && nv && !(m = acc_malloc(nv * sizeof(*m))))
-			r = acc_error_set(err, ACC_ENOMEM, NULL, "out of memory merging runs");
-		if (r == ACC_OK && nv)
-			recs_merge(v, at, n, m);
-		acc_free(v);
-		/* the runs hold public data (prefixes of the log's hashes): their
-		 * freed pages need not be zeroed, which would write each of them
-		 * to the WAL once more (SQLite built with secure_delete on) */
-		if (r == ACC_OK && (r = secure_delete(q, 0, err)) == ACC_OK) {
-			for (int i = 0; r == ACC_OK && i < n; i++)
-				r = run_drop(q, ids[i], err);
-			acc_status r2 = secure_delete(q, 1, r ? NULL : err);
-			r = r ? r : r2;
-		}
 		if (r == ACC_OK)
-			r = run_write(q, level + 1, sum, m, nv, err);
-		acc_free(m);
+			recs_sort(v, nv);
+		for (int i = 0; r == ACC_OK && i < n; i++)
+			r = run_drop(q, ids[i], err);
+		if (r == ACC_OK)
+			r = run_write(q, level + 1, sum, v, nv, err);
+		acc_free(v);
 		if (r)
 			return r;
 	}
@@ -2745,9 +2704,10 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 		q->saved_valid = q->tree_loaded;
 		if (q->tree_loaded) {
 			q->saved.size = q->tree.size;
-			for (unsigned k = 0; k < 64; k++)
-				if (q->tree.size >> k & 1)
-					q->saved.peaks[k] = q->tree.peaks[k];
+			for (uint64_t m = q->tree.size; m; m &= m - 1) { /* its 1 bits */
+				unsigned k = (unsigned)__builtin_ctzll(m);
+				q->saved.peaks[k] = q->tree.peaks[k];
+			}
 			q->saved_dirty = q->tree_dirty;
 			q->saved_pend_len = q->pend_len;
 			q->saved_npend = q->npend;
@@ -2765,11 +2725,7 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 			return r;
 		prev = &q->last;
 	}
-	acc_buf_reset(&q->rbuf);
-	rec_encode(&q->rbuf, l, prev);
-	if (acc_buf_status(&q->rbuf) != ACC_OK)
-		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory appending a leaf");
-	size_t need = q->pend_len + q->rbuf.len;
+	size_t need = q->pend_len + rec_max(l);
 	if (need > q->pend_cap) {
 		size_t nc = q->pend_cap ? q->pend_cap * 2 : 64 * 1024;
 		while (nc < need)
@@ -2794,12 +2750,12 @@ static acc_status leaf_append(struct sq *q, const struct leaf_in *l, uint64_t *i
 		q->npnodes = nodes;
 		return r;
 	}
-	memcpy(q->pend + q->pend_len, q->rbuf.data, q->rbuf.len);
 	struct pkey *k = &q->pkeys[q->npend];
 	memcpy(k->leaf, l->hash.b, 32);
 	memcpy(k->obj, l->obj, 32);
 	k->off = q->pend_len;
-	q->pend_len = need;
+	uint8_t *dst = (uint8_t *)q->pend + q->pend_len;
+	q->pend_len += (size_t)(rec_encode(dst, l, prev) - dst);
 	q->npend++;
 	q->tree_dirty = 1;
 	/* the new last record (the strings copied only when they changed) */
