@@ -3,7 +3,7 @@
 # same run, printed as a table with the ratio. `make bench` runs it from the
 # repository root after `make build` (release binaries in build/release/bench).
 #
-#   sh bench/run.sh [SECTION...]   sections: stix tlog match taxii (default: all)
+#   sh bench/run.sh [SECTION...]   sections: stix tlog match taxii json (default: all)
 #
 # Environment:
 #   BENCH_BIN        directory of the bench_* binaries   (build/release/bench)
@@ -20,6 +20,7 @@
 #   BENCH_TAXII_WRK  wrk options of one taxii read run    (-t2 -c32 -d5s)
 #   BENCH_TAXII_ROUNDS  alternating nginx/accord wrk rounds           (3)
 #   BENCH_ACCORD     the accord binary           ($BENCH_BIN/../accord)
+#   BENCH_JSON_MB    size of the json section's bundle, MB (BENCH_STIX_MB)
 #   BENCH_STRICT     1: exit 1 when a benchmark misses its goal       (0)
 #
 # Adding a benchmark: write a bench_<name>() function like bench_stix below
@@ -34,7 +35,7 @@ set -eu
 BENCH_BIN=${BENCH_BIN:-build/release/bench}
 BENCH_SEED=${BENCH_SEED:-1}
 BENCH_STRICT=${BENCH_STRICT:-0}
-SECTIONS="stix tlog match taxii"
+SECTIONS="stix tlog match taxii json"
 MISSED=0
 WORK=""
 SERVER_PIDS=""
@@ -539,6 +540,46 @@ bench_taxii() {
 	printf '%-44s %14s   %s\n' "ratio (accord / nginx requests/s)" "$_ratio" "$_verdict"
 }
 
+# ---- JSON parsing (bench/json_parse.c) ----------------------------------------------
+# Accord's parser (src/lib/json/parse.c) against jansson's json_loadb, which
+# it replaced in acc_json_load, on a generated STIX bundle: same run, same
+# allocator, equal trees checked; goal: at least twice json_loadb's MB/s.
+# The bundle is BENCH_STIX_FILE when that exists, else generated.
+
+bench_json() {
+	_bin=$BENCH_BIN/bench_json_parse
+	if [ ! -x "$_bin" ] || [ ! -x "$BENCH_BIN/bench_gen_stix" ]; then
+		die "missing $_bin or bench_gen_stix (run make build)"
+	fi
+	_mb=${BENCH_JSON_MB:-${BENCH_STIX_MB:-100}}
+	workdir
+	_in=${BENCH_STIX_FILE:-$WORK/stix-bundle-${_mb}MB-seed$BENCH_SEED.json}
+	if [ ! -s "$_in" ]; then
+		"$BENCH_BIN/bench_gen_stix" --size "$_mb" --seed "$BENCH_SEED" --out "$_in" \
+			2>"$WORK/json-gen.log" || die "json: bundle generation failed (see $WORK/json-gen.log)"
+	fi
+	for _mode in plain region; do
+		_opt=""
+		[ "$_mode" = region ] && _opt=--region
+		# shellcheck disable=SC2086 # _opt is empty or one word
+		"$_bin" --runs 5 $_opt "$_in" >"$WORK/json-$_mode.out" ||
+			die "json: bench_json_parse failed ($_mode)"
+	done
+	_get() { awk -v k="$2" '$1 == k { print $2 }' "$WORK/json-$1.out"; }
+	_bytes=$(_get plain bytes)
+	header "JSON parsing (bench_json_parse, best of 5)" \
+		"input: $_bytes bytes ($(calc 'sprintf("%.1f", n / 1e6)' -v n="$_bytes") MB), STIX bundle, seed $BENCH_SEED"
+	_row() { row "$1" "$(calc 'sprintf("%.3f", s)' -v s="$(_get "$2" "$3_seconds")")" "$(_get "$2" "$3_MB/s")"; }
+	_row "jansson json_loadb" plain jansson
+	_row "accord parser (acc__json_parse)" plain parser
+	_row "acc_json_load (depth scan + parser)" plain load
+	_row "in a JSON region: jansson json_loadb" region jansson
+	_row "in a JSON region: accord parser" region parser
+	printf '%-44s %10s %10s\n' "ratio, acc_json_load / json_loadb" "" "$(_get plain ratio_load)"
+	printf '%-44s %10s %10s\n' "ratio in a JSON region (parser / jansson)" "" "$(_get region ratio_parser)"
+	goal_row "ratio (parser / json_loadb)" "$(_get plain ratio_parser)" ">=" 2 x
+}
+
 # ---- main ---------------------------------------------------------------------------
 
 run_section() {
@@ -547,6 +588,7 @@ run_section() {
 	tlog) bench_tlog ;;
 	match) bench_match ;;
 	taxii) bench_taxii ;;
+	json) bench_json ;;
 	*) die "unknown section '$1' (have: $SECTIONS)" ;;
 	esac
 }
