@@ -428,6 +428,21 @@ ACC_API acc_status acc_store_setting_set(acc_store *s, const char *key, const ch
  * when it fails. Reads the whole database: for tools, not for requests. */
 ACC_API acc_status acc_store_check(acc_store *s, acc_error *err) ACC_WUR;
 
+/* ---- the write-ahead log (SQLite WAL; not the transparency log) -----------------------
+ * By default a handle that commits copies the WAL back into the database
+ * when it has grown past 8,192 pages (64 MiB), inside that commit. A server
+ * takes that work off its writer: acc_store_wal_autocheckpoint(writer, 0),
+ * and a thread of its own calls acc_store_wal_checkpoint on another handle.
+ * Both refuse inside a transaction (ACC_EINVAL). */
+ACC_API acc_status acc_store_wal_autocheckpoint(acc_store *s, unsigned pages,
+                                                acc_error *err) ACC_WUR;
+/* Copy what it can of the WAL into the database without blocking writers
+ * (restart 0), or wait for them and start the WAL again from its beginning
+ * (restart 1; ACC_OK even when busy). *wal_pages / *copied (may be NULL):
+ * the WAL's pages and those now in the database. */
+ACC_API acc_status acc_store_wal_checkpoint(acc_store *s, int restart, uint64_t *wal_pages,
+                                            uint64_t *copied, acc_error *err) ACC_WUR;
+
 /* ---- the transparency log (docs/internals/tlog.md section 6, docs/api.md) ---------
  * Leaves are numbered from 0 in append order. Reads outside a transaction
  * see committed leaves only; inside one they see its own appends too. */

@@ -64,8 +64,14 @@ typedef struct exchange {
 	int ready;
 } exchange;
 
-/* The pool that runs POSTs, for acc_server_run's lifetime. */
+/* The pool that runs POSTs and the WAL keeper, for acc_server_run's
+ * lifetime. */
 static acc_pool *post_pool;
+static acc_wal_keeper wal_keeper;
+
+/* The committer's handle copies the WAL back itself only past this many
+ * pages (512 MiB), should the keeper fall behind. */
+#define WRITER_AUTOCHECKPOINT 65536
 
 typedef struct query_ctx {
 	exchange *x;
@@ -417,7 +423,14 @@ static void wipe_free(char *s)
 static void stop_pipeline(acc_committer *c)
 {
 	acc_pool_stop(post_pool);
+	if (c->groups)
+		fprintf(stderr,
+		        "accord: serve: %llu POSTs written in %llu transactions (%.1f a "
+		        "transaction), %.3f s writing\n",
+		        (unsigned long long)c->jobs, (unsigned long long)c->groups,
+		        (double)c->jobs / (double)c->groups, c->write_seconds);
 	post_pool = NULL;
+	acc_wal_keeper_stop(&wal_keeper);
 	acc_store_close(c->store);
 	c->store = NULL;
 	acc_committer_fini(c);
@@ -449,13 +462,23 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	acc_committer committer;
 	acc_committer_init(&committer, 32);
 	srv.committer = &committer;
+	acc_store *keeper_store = NULL;
+	memset(&wal_keeper, 0, sizeof(wal_keeper));
 	if ((st = acc_node_store_open(n, &committer.store, err)) != ACC_OK ||
+	    (st = acc_store_wal_autocheckpoint(committer.store, WRITER_AUTOCHECKPOINT, err)) !=
+	        ACC_OK ||
+	    (st = acc_node_store_open(n, &keeper_store, err)) != ACC_OK ||
+	    (st = acc_wal_keeper_start(&wal_keeper, keeper_store, err)) != ACC_OK ||
 	    (st = acc_pool_start(&post_pool, threads, err)) != ACC_OK) {
+		if (!wal_keeper.started)
+			acc_store_close(keeper_store);
+		acc_wal_keeper_stop(&wal_keeper);
 		acc_store_close(committer.store);
 		acc_committer_fini(&committer);
 		acc_server_fini(&srv);
 		return st;
 	}
+	committer.keeper = &wal_keeper;
 	char *cert = NULL, *key = NULL;
 	if (conf->tls_cert) {
 		cert = read_pem(conf->tls_cert, err);

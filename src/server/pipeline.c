@@ -12,6 +12,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "accord/alloc.h"
 #include "pipeline.h"
@@ -95,6 +96,87 @@ void acc_pool_stop(acc_pool *p)
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	acc_free(p);
+}
+
+/* ---- the WAL keeper ---------------------------------------------------------------------- */
+
+/* Group commits between two checkpoints: a page rewritten by several
+ * commits is copied once (each checkpoint also costs an fsync). */
+#define KEEPER_GROUPS 8
+
+static void *keeper_main(void *arg)
+{
+	acc_wal_keeper *k = arg;
+	pthread_mutex_lock(&k->lock);
+	while (!k->stop) {
+		if (!k->kick) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 1;
+			pthread_cond_timedwait(&k->cond, &k->lock, &until);
+			if (k->stop)
+				break;
+		}
+		k->kick = 0;
+		pthread_mutex_unlock(&k->lock);
+		acc_error err;
+		/* a failure is retried at the next kick; the writer's own
+		 * autocheckpoint (a high mark) is the backstop */
+		acc_status st = acc_store_wal_checkpoint(k->store, 0, NULL, NULL, &err);
+		pthread_mutex_lock(&k->lock);
+		k->runs++;
+		k->failures += st != ACC_OK;
+	}
+	pthread_mutex_unlock(&k->lock);
+	acc_error err;
+	if (acc_store_wal_checkpoint(k->store, 1, NULL, NULL, &err) != ACC_OK)
+		k->failures++;
+	return NULL;
+}
+
+acc_status acc_wal_keeper_start(acc_wal_keeper *k, acc_store *s, acc_error *err)
+{
+	memset(k, 0, sizeof(*k));
+	pthread_mutex_init(&k->lock, NULL);
+	pthread_cond_init(&k->cond, NULL);
+	k->store = s;
+	if (pthread_create(&k->th, NULL, keeper_main, k) != 0) {
+		pthread_mutex_destroy(&k->lock);
+		pthread_cond_destroy(&k->cond);
+		k->store = NULL;
+		return acc_error_set(err, ACC_ENOMEM, NULL, "cannot start the WAL keeper thread");
+	}
+	k->started = 1;
+	return ACC_OK;
+}
+
+void acc_wal_keeper_kick(acc_wal_keeper *k)
+{
+	if (!k || !k->started)
+		return;
+	pthread_mutex_lock(&k->lock);
+	if (++k->pending >= KEEPER_GROUPS) {
+		k->pending = 0;
+		k->kick = 1;
+		pthread_cond_signal(&k->cond);
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+void acc_wal_keeper_stop(acc_wal_keeper *k)
+{
+	if (!k || !k->started)
+		return;
+	pthread_mutex_lock(&k->lock);
+	k->stop = 1;
+	pthread_cond_signal(&k->cond);
+	pthread_mutex_unlock(&k->lock);
+	pthread_join(k->th, NULL);
+	pthread_mutex_destroy(&k->lock);
+	pthread_cond_destroy(&k->cond);
+	acc_store_close(k->store);
+	k->store = NULL;
+	k->started = 0;
 }
 
 /* ---- group commit ------------------------------------------------------------------------ */
@@ -196,9 +278,16 @@ acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job)
 		last->next = NULL;
 		pthread_mutex_unlock(&c->lock);
 
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		write_jobs(c->store ? c->store : s, list, n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
 
 		pthread_mutex_lock(&c->lock);
+		c->jobs += n;
+		c->groups++;
+		c->write_seconds +=
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		for (acc_commit_job *j = list; j;) {
 			acc_commit_job *next = j->next;
 			j->next = NULL;
@@ -207,6 +296,7 @@ acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job)
 		}
 		c->busy = 0;
 		pthread_cond_broadcast(&c->cond);
+		acc_wal_keeper_kick(c->keeper);
 	}
 	pthread_mutex_unlock(&c->lock);
 	return job->result;

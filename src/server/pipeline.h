@@ -19,6 +19,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "accord/common.h"
 #include "accord/store.h"
@@ -59,6 +60,30 @@ typedef struct acc_commit_job {
 	struct acc_commit_job *next;
 } acc_commit_job;
 
+/* ---- the WAL keeper ------------------------------------------------------------------------
+ * A thread that copies SQLite's write-ahead log back into the database with
+ * its own store handle, after each group commit (kicked) and at least every
+ * second, so that the committer's handle never does it inside a commit: the
+ * copy (reading the WAL's pages, writing them into the database, an fsync)
+ * runs beside the next group's writes instead of before them. */
+typedef struct acc_wal_keeper {
+	pthread_t th;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	acc_store *store; /* owned from start to stop */
+	int stop, kick, started;
+	unsigned pending; /* kicks since the last checkpoint */
+	uint64_t runs;     /* checkpoints run */
+	uint64_t failures; /* of them, failed (retried at the next kick) */
+} acc_wal_keeper;
+
+/* Start the thread on store s (the keeper closes it at stop). */
+acc_status acc_wal_keeper_start(acc_wal_keeper *k, acc_store *s, acc_error *err) ACC_WUR;
+void acc_wal_keeper_kick(acc_wal_keeper *k);
+/* A last checkpoint that starts the WAL again, then the thread ends and the
+ * store is closed. A keeper never started: no-op. */
+void acc_wal_keeper_stop(acc_wal_keeper *k);
+
 typedef struct acc_committer {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -69,6 +94,11 @@ typedef struct acc_committer {
 	 * leader's: the only writer in the process, its page cache stays valid
 	 * (another handle's write would make it read its pages again). */
 	acc_store *store;
+	/* counters (under lock): requests written, transactions that wrote
+	 * them, and the seconds leaders spent writing */
+	uint64_t jobs, groups;
+	double write_seconds;
+	acc_wal_keeper *keeper; /* kicked after each group (may be NULL) */
 } acc_committer;
 
 void acc_committer_init(acc_committer *c, size_t max_group);

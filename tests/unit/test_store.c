@@ -1064,6 +1064,39 @@ static void test_duplicates(void **state)
 	rows_free(&rs);
 }
 
+/* The WAL: no automatic copy on a handle, a checkpoint by another; both
+ * refused inside a transaction. */
+static void test_wal(void **state)
+{
+	struct fx *f = *state;
+	acc_store *s = f->s;
+	acc_error err;
+	base_setup(s);
+	assert_int_equal(acc_store_wal_autocheckpoint(s, 0, &err), ACC_OK);
+	for (int i = 0; i < 50; i++) {
+		char id[80];
+		snprintf(id, sizeof(id), "indicator--22222222-0000-4000-8000-%012d", i);
+		struct obj d = {.id = id, .type = "indicator", .modified = "2024-01-01T00:00:00.000Z"};
+		int dup;
+		acc_store_object o;
+		assert_int_equal(put_full(s, &d, &dup, &o, &err), ACC_OK);
+	}
+	acc_store *other = NULL;
+	assert_int_equal(acc_store_open_sqlite(f->path, &other, &err), ACC_OK);
+	uint64_t pages = 0, copied = 0;
+	assert_int_equal(acc_store_wal_checkpoint(other, 0, &pages, &copied, &err), ACC_OK);
+	assert_true(pages > 0); /* nothing was copied by the writer */
+	assert_int_equal(copied, pages);
+	assert_int_equal(acc_store_wal_checkpoint(other, 1, &pages, &copied, &err), ACC_OK);
+	assert_int_equal(copied, pages);
+	acc_store_close(other);
+	assert_int_equal(acc_store_begin(s, &err), ACC_OK);
+	assert_int_equal(acc_store_wal_checkpoint(s, 0, &pages, &copied, &err), ACC_EINVAL);
+	assert_int_equal(acc_store_wal_autocheckpoint(s, 10, &err), ACC_EINVAL);
+	acc_store_rollback(s);
+	assert_int_equal(acc_store_wal_autocheckpoint(s, 8192, &err), ACC_OK);
+}
+
 /* acc_store_object_prior: the class of the current version (last version
  * of the latest spec_version), or none. */
 static void test_prior(void **state)
@@ -2195,6 +2228,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_access_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prior, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_wal, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),

@@ -183,7 +183,7 @@ void acc_json_region_reset(acc_json_region *r, size_t keep)
 		return;
 	if (r->used > r->touched)
 		r->touched = r->used;
-	keep = (keep + 4095) & ~(size_t)4095;
+	keep = keep > r->size ? r->size : (keep + 4095) & ~(size_t)4095; /* no wrap */
 	if (r->touched > keep) {
 		(void)madvise(r->base + keep, r->touched - keep, MADV_DONTNEED);
 		r->touched = keep;

@@ -1250,7 +1250,11 @@ acc_status acc_store_open_sqlite(const char *path, acc_store **out, acc_error *e
 	             /* Checkpoint every 64 MiB of WAL, not SQLite's 4 MiB: a
 	              * batch of 1,000 objects writes several MiB, and rare
 	              * checkpoints write each hot page once. */
-	             " PRAGMA wal_autocheckpoint = 8192;",
+	             " PRAGMA wal_autocheckpoint = 8192;"
+	             /* once the WAL starts again from its beginning, its file
+	              * is cut back to 64 MiB (it grows while readers hold old
+	              * snapshots) */
+	             " PRAGMA journal_size_limit = 67108864;",
 	             err, "configuring the database");
 	if (r)
 		goto out;
@@ -4606,6 +4610,35 @@ static acc_status sq_setting_set(acc_store *s, const char *key, const char *valu
 
 /* ---- integrity ----------------------------------------------------------- */
 
+static acc_status sq_wal_autocheckpoint(acc_store *s, unsigned pages, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->in_txn)
+		return acc_error_set(err, ACC_EINVAL, NULL, "wal_autocheckpoint inside a transaction");
+	int rc = sqlite3_wal_autocheckpoint(q->db, pages > INT_MAX ? INT_MAX : (int)pages);
+	return rc == SQLITE_OK ? ACC_OK : fail(q, rc, err, "setting the WAL checkpoint");
+}
+
+static acc_status sq_wal_checkpoint(acc_store *s, int restart, uint64_t *wal_pages,
+                                    uint64_t *copied, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->in_txn)
+		return acc_error_set(err, ACC_EINVAL, NULL, "wal_checkpoint inside a transaction");
+	int log = 0, done = 0;
+	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL,
+	                                   restart ? SQLITE_CHECKPOINT_RESTART
+	                                           : SQLITE_CHECKPOINT_PASSIVE,
+	                                   &log, &done);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return fail(q, rc, err, "checkpointing the WAL");
+	if (wal_pages)
+		*wal_pages = log > 0 ? (uint64_t)log : 0;
+	if (copied)
+		*copied = done > 0 ? (uint64_t)done : 0;
+	return ACC_OK;
+}
+
 static acc_status sq_check(acc_store *s, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
@@ -5435,6 +5468,8 @@ static const struct acc_store_ops sq_ops = {
     .setting_get = sq_setting_get,
     .setting_set = sq_setting_set,
     .check = sq_check,
+    .wal_autocheckpoint = sq_wal_autocheckpoint,
+    .wal_checkpoint = sq_wal_checkpoint,
     .tlog_set_signer = sq_tlog_set_signer,
     .tlog_append = sq_tlog_append,
     .tlog_state = sq_tlog_state,

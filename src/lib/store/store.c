@@ -575,6 +575,27 @@ acc_status acc_store_check(acc_store *s, acc_error *err)
 	return leave(s, s->ops->check(s, err));
 }
 
+acc_status acc_store_wal_autocheckpoint(acc_store *s, unsigned pages, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	return leave(s, s->ops->wal_autocheckpoint(s, pages, err));
+}
+
+acc_status acc_store_wal_checkpoint(acc_store *s, int restart, uint64_t *wal_pages,
+                                    uint64_t *copied, acc_error *err)
+{
+	if (wal_pages)
+		*wal_pages = 0;
+	if (copied)
+		*copied = 0;
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	return leave(s, s->ops->wal_checkpoint(s, restart, wal_pages, copied, err));
+}
+
 /* ---- the transparency log ------------------------------------------------ */
 
 void acc_store_tlog_set_signer(acc_store *s, acc_store_signer_fn fn, void *ctx)

@@ -82,6 +82,9 @@ struct acc_store_ops {
 	acc_status (*setting_set)(acc_store *s, const char *key, const char *value, acc_error *err);
 
 	acc_status (*check)(acc_store *s, acc_error *err);
+	acc_status (*wal_autocheckpoint)(acc_store *s, unsigned pages, acc_error *err);
+	acc_status (*wal_checkpoint)(acc_store *s, int restart, uint64_t *wal_pages,
+	                             uint64_t *copied, acc_error *err);
 
 	/* the transparency log (schema 2); store.c has checked the arguments
 	 * and, for member_key_add, parsed the key file into key_id + text */
