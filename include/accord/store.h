@@ -218,13 +218,24 @@ typedef enum acc_store_tlp {
 	ACC_TLP_RED = 5
 } acc_store_tlp;
 
-/* One object version. On put the caller fills everything but date_added and
- * seq; in query rows the store fills everything but recipients (NULL) and
- * json when the query has with_json = 0 (NULL, json_len 0). */
 /* The longest created_by_ref acc_store_object_prior returns (an identity
  * id is 46 characters). */
 #define ACC_STORE_PRODUCER_MAX 255
 
+/* The class of an object's current version (the last version of its
+ * latest spec_version; any producer), read with one fixed statement: for
+ * the rule that only an object's producer publishes new versions. *found
+ * is 0 when the collection holds no version of id. producer is the stored
+ * (folded) created_by_ref, "" when none; ACC_ELIMIT if it does not fit. */
+typedef struct acc_store_prior {
+	int found;
+	acc_store_tlp tlp;
+	char producer[ACC_STORE_PRODUCER_MAX + 1];
+} acc_store_prior;
+
+/* One object version. On put the caller fills everything but date_added and
+ * seq; in query rows the store fills everything but recipients (NULL) and
+ * json when the query has with_json = 0 (NULL, json_len 0). */
 typedef struct acc_store_object {
 	const char *collection_id;
 	const char *id;           /* STIX id */
@@ -256,18 +267,19 @@ typedef struct acc_store_object {
 	 * sets version = date_added (written back), and a put of the same JSON
 	 * under the same id is a duplicate. */
 	int version_from_date_added;
+	/* (added) SHA-256 of json when the caller has it (the log's leaf
+	 * needs it; the server hashes before taking the write lock); NULL: the
+	 * store computes it. Must be the hash of exactly json's bytes. */
+	const uint8_t *json_sha256;
+	/* (added) Called by put once the object's stored versions are read
+	 * and before anything is written (duplicates included), with the class
+	 * of its current version (prior->found 0: none): nonzero refuses the
+	 * put with ACC_EPERM and the message it set in err. It must not call
+	 * the store. May be NULL. */
+	int (*check_prior)(void *ctx, const acc_store_prior *prior, acc_error *err);
+	void *check_ctx;
 } acc_store_object;
 
-/* The class of an object's current version (the last version of its
- * latest spec_version; any producer), read with one fixed statement: for
- * the rule that only an object's producer publishes new versions. *found
- * is 0 when the collection holds no version of id. producer is the stored
- * (folded) created_by_ref, "" when none; ACC_ELIMIT if it does not fit. */
-typedef struct acc_store_prior {
-	int found;
-	acc_store_tlp tlp;
-	char producer[ACC_STORE_PRODUCER_MAX + 1];
-} acc_store_prior;
 ACC_API acc_status acc_store_object_prior(acc_store *s, const char *collection_id,
                                           const char *id, acc_store_prior *out,
                                           acc_error *err) ACC_WUR;

@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "accord/alloc.h"
 #include "accord/json.h"
 #include "accord/policy.h"
@@ -175,6 +177,7 @@ typedef struct prepared {
 	const char *msg;          /* refused already: why */
 	int ready;                /* valid: to be written */
 	int is_signed;            /* verified with the keys of the snapshot */
+	uint8_t sha[32];          /* of the canonical form (the log's leaf) */
 	acc_store_object o;       /* json in the request's canonical buffer */
 	acc_policy_class cls;
 } prepared;
@@ -321,6 +324,30 @@ static void post_reset(void *ctx)
 	c->bad.n = 0;
 }
 
+/* The producer rule (acc_policy_can_write) against the current version the
+ * store read for a put (acc_store_object.check_prior). */
+typedef struct write_check {
+	const acc_policy_class *cls;
+	const acc_policy_requester *who;
+	int refused;
+	const char *msg;
+} write_check;
+
+static int check_write(void *ctx, const acc_store_prior *prior, acc_error *err)
+{
+	write_check *wc = ctx;
+	acc_policy_class pcls = {.tlp = (acc_policy_tlp)prior->tlp,
+	                         .producer = prior->producer[0] ? prior->producer : NULL};
+	acc_policy_decision d;
+	if (acc_policy_can_write(NULL, wc->cls, prior->found ? &pcls : NULL, wc->who, &d) ==
+	    ACC_POLICY_ALLOW)
+		return 0;
+	wc->refused = 1;
+	wc->msg = d.msg ? d.msg : "not permitted";
+	acc_error_set(err, ACC_EPERM, NULL, "%s", wc->msg);
+	return 1;
+}
+
 /* The writes of one request, inside the committer's transaction: the
  * producer rule against the current version, the puts and the status. */
 static acc_status post_apply(void *ctx, acc_store *s, acc_error *err)
@@ -348,20 +375,16 @@ static acc_status post_apply(void *ctx, acc_store *s, acc_error *err)
 			msg = "the submitting member's keys changed while this request was checked; "
 			      "post the object again";
 		if (p->ready && !msg) {
-			acc_store_prior prior;
-			acc_status st = acc_store_object_prior(s, c->col->id, p->id, &prior, err);
-			if (st != ACC_OK)
-				return st;
-			acc_policy_class pcls = {.tlp = (acc_policy_tlp)prior.tlp,
-			                         .producer = prior.producer[0] ? prior.producer : NULL};
-			acc_policy_decision d;
-			if (acc_policy_can_write(NULL, &p->cls, prior.found ? &pcls : NULL, &prq, &d) !=
-			    ACC_POLICY_ALLOW) {
-				msg = d.msg ? d.msg : "not permitted";
+			/* the producer rule, on the current version the put reads */
+			write_check wc = {.cls = &p->cls, .who = &prq};
+			acc_store_object o = p->o; /* the put writes back into it */
+			o.check_prior = check_write;
+			o.check_ctx = &wc;
+			int dup = 0;
+			acc_status st = acc_store_object_put(s, &o, NULL, &dup, err);
+			if (st == ACC_EPERM && wc.refused) {
+				msg = wc.msg;
 			} else {
-				acc_store_object o = p->o; /* the put writes back into it */
-				int dup = 0;
-				st = acc_store_object_put(s, &o, NULL, &dup, err);
 				if (st == ACC_EEXIST) {
 					msg = "another object with this id and version is already stored";
 				} else if (st == ACC_EINVAL || st == ACC_EINVALID) {
@@ -491,10 +514,17 @@ static prep_result prepare_request(acc_worker *w, acc_arena *a, const acc_http_r
 			res = err.code == ACC_ENOMEM ? PREP_OOM : PREP_FAILED;
 		c->any_signed |= r > 0 && c->v[i].is_signed;
 	}
-	if (res == PREP_OK)
-		for (size_t i = 0; i < n; i++)
-			if (c->v[i].ready)
-				c->v[i].o.json = canon->data + offsets[i];
+	if (res == PREP_OK) {
+		for (size_t i = 0; i < n; i++) {
+			prepared *p = &c->v[i];
+			if (!p->ready)
+				continue;
+			p->o.json = canon->data + offsets[i];
+			/* hashed here, in parallel, not under the write lock */
+			SHA256((const unsigned char *)p->o.json, p->o.json_len, p->sha);
+			p->o.json_sha256 = p->sha;
+		}
+	}
 out:
 	acc_stix_report_free(report);
 	/* A tree wholly in the region needs no walk to free it: the reset

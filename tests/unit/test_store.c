@@ -114,6 +114,8 @@ struct obj {
 	const char *const *recipients;
 	const acc_time *restore;
 	int variant; /* changes the JSON */
+	int (*check)(void *ctx, const acc_store_prior *prior, acc_error *err);
+	void *check_ctx;
 };
 
 static acc_status put_full(acc_store *s, const struct obj *d, int *dup, acc_store_object *out,
@@ -144,6 +146,8 @@ static acc_status put_full(acc_store *s, const struct obj *d, int *dup, acc_stor
 	o.tlp = d->tlp ? d->tlp : ACC_TLP_CLEAR;
 	o.producer = d->producer;
 	o.recipients = d->recipients;
+	o.check_prior = d->check;
+	o.check_ctx = d->check_ctx;
 	acc_status st = acc_store_object_put(s, &o, d->restore, dup, err);
 	if (out)
 		*out = o;
@@ -1097,6 +1101,22 @@ static void test_wal(void **state)
 	assert_int_equal(acc_store_wal_autocheckpoint(s, 8192, &err), ACC_OK);
 }
 
+struct seen {
+	int refuse, calls;
+	acc_store_prior last;
+};
+
+static int seen_check(void *ctx, const acc_store_prior *prior, acc_error *err)
+{
+	struct seen *sn = ctx;
+	sn->calls++;
+	sn->last = *prior;
+	if (!sn->refuse)
+		return 0;
+	acc_error_set(err, ACC_EPERM, NULL, "no, says the check");
+	return 1;
+}
+
 /* acc_store_object_prior: the class of the current version (last version
  * of the latest spec_version), or none. */
 static void test_prior(void **state)
@@ -1142,6 +1162,40 @@ static void test_prior(void **state)
 	assert_int_equal(acc_store_object_prior(s, "no-such-collection", VX, &p, &err), ACC_OK);
 	assert_int_equal(p.found, 0);
 	assert_int_equal(acc_store_object_prior(s, C1, NULL, &p, &err), ACC_EINVAL);
+
+	/* check_prior sees what acc_store_object_prior reads, before any write,
+	 * duplicates included; refusing is ACC_EPERM and writes nothing */
+	struct seen sn = {.refuse = 0};
+	struct obj n2 = newer;
+	n2.modified = "2024-01-04T00:00:00.000Z";
+	n2.check = seen_check;
+	n2.check_ctx = &sn;
+	sn.refuse = 1;
+	assert_int_equal(put_full(s, &n2, &dup, &o, &err), ACC_EPERM);
+	assert_string_equal(err.msg, "no, says the check");
+	assert_int_equal(sn.calls, 1);
+	assert_int_equal(sn.last.found, 1);
+	assert_int_equal(sn.last.tlp, ACC_TLP_RED);
+	assert_string_equal(sn.last.producer, "");
+	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	assert_int_equal(p.tlp, ACC_TLP_RED); /* n2 was not stored */
+	struct obj again = newer; /* an exact duplicate is checked too */
+	again.check = seen_check;
+	again.check_ctx = &sn;
+	assert_int_equal(put_full(s, &again, &dup, &o, &err), ACC_EPERM);
+	assert_int_equal(sn.calls, 2);
+	sn.refuse = 0;
+	assert_int_equal(put_full(s, &again, &dup, &o, &err), ACC_OK);
+	assert_int_equal(dup, 1);
+	assert_int_equal(put_full(s, &n2, &dup, &o, &err), ACC_OK);
+	assert_int_equal(dup, 0);
+	struct obj fresh = {.id = "indicator--33333333-0000-4000-8000-000000000000",
+	                    .type = "indicator",
+	                    .modified = "2024-01-01T00:00:00.000Z",
+	                    .check = seen_check,
+	                    .check_ctx = &sn};
+	assert_int_equal(put_full(s, &fresh, &dup, &o, &err), ACC_OK);
+	assert_int_equal(sn.last.found, 0);
 }
 
 /* ---- delete -------------------------------------------------------------- */

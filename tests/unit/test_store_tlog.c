@@ -309,6 +309,20 @@ static void test_put_leaves(void **state)
 	/* incomplete subtree */
 	assert_int_equal(acc_store_tlog_read(f->s, 3, 4, &h, &err), ACC_ENOTFOUND);
 	assert_int_equal(acc_store_tlog_read(f->s, 0, 39, &h, &err), ACC_ENOTFOUND);
+	/* a caller's json_sha256 is the leaf's object hash (the server hashes
+	 * before the write lock): the same leaf as when the store hashes */
+	acc_store_object pre =
+	    make_obj("indicator--00000000-0000-4000-8000-000000000077", "{\"pre\":1}", "bob");
+	uint8_t presha[32];
+	sha256_of("{\"pre\":1}", 9, presha);
+	pre.json_sha256 = presha;
+	assert_int_equal(acc_store_object_put(f->s, &pre, NULL, &dup, &err), ACC_OK);
+	expect(f, "add", C1, "bob", &pre.date_added, presha);
+	check_tree(f, f->s);
+	memset(g, 0, sizeof(*g));
+	assert_int_equal(acc_store_tlog_by_object(f->s, presha, 10, leaves_cb, g, &err), ACC_OK);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->index[0], 39);
 	free(g);
 }
 

@@ -401,7 +401,8 @@ static const char *const sql_text[S__COUNT] = {
     [S_PERMS_GET] = "SELECT perms FROM permissions WHERE mid = ?1 AND cid = ?2",
     /* The versions of one object; json only where a duplicate may be. */
     [S_GROUP] = "SELECT seq, date_added, version, spec_version,"
-                " CASE WHEN ?4 OR version = ?3 THEN json END"
+                " CASE WHEN ?4 OR version = ?3 THEN json END,"
+                " tlp, producer, s_latest AND s_last"
                 " FROM objects INDEXED BY objects_idh WHERE cid = ?1 AND idh = ?5 AND id = ?2",
     /* The current version of one object (acc_store_object_prior). */
     [S_PRIOR] = "SELECT tlp, producer FROM objects INDEXED BY objects_idh"
@@ -3714,28 +3715,42 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 	sqlite3_bind_int(st, 4, o->version_from_date_added ? 1 : 0);
 	int64_t idh = id_hash(o->id, strlen(o->id));
 	sqlite3_bind_int64(st, 5, idh);
-	int rc, dup = 0;
+	int rc, dup = 0, clash = 0;
 	int64_t dup_seq = 0, dup_date = 0;
 	char dup_ver[ACC_TIME_STRLEN] = "";
+	acc_store_prior prior;
+	prior.found = 0;
+	prior.tlp = ACC_TLP_CLEAR;
+	prior.producer[0] = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *ver = col_text(st, 2), *spec = col_text(st, 3);
+		if (sqlite3_column_int(st, 7)) { /* the current version */
+			const char *p = col_text(st, 6);
+			size_t pn = p ? strlen(p) : 0;
+			if (pn > ACC_STORE_PRODUCER_MAX) {
+				r = acc_error_set(err, ACC_ELIMIT, NULL,
+				                  "the producer of %.80s is longer than %d bytes",
+				                  o->id, ACC_STORE_PRODUCER_MAX);
+				break;
+			}
+			prior.found = 1;
+			prior.tlp = (acc_store_tlp)sqlite3_column_int(st, 5);
+			memcpy(prior.producer, p ? p : "", pn + 1);
+		}
+		if (dup || clash)
+			continue; /* only the current version is still wanted */
 		const void *json = sqlite3_column_blob(st, 4);
 		if (json && (size_t)sqlite3_column_bytes(st, 4) == o->json_len &&
 		    memcmp(json, o->json, o->json_len) == 0) {
 			dup = 1;
 			dup_seq = sqlite3_column_int64(st, 0);
 			dup_date = sqlite3_column_int64(st, 1);
-			snprintf(dup_ver, sizeof(dup_ver), "%s", ver ? ver : "");
-			break;
+			copy_text(dup_ver, sizeof(dup_ver), ver ? ver : "");
+			continue;
 		}
 		if (ver && strcmp(ver, vtext) == 0) {
-			char shown[ACC_TIME_STRLEN];
-			acc_time_format(&version, -1, shown);
-			r = acc_error_set(err, ACC_EEXIST, NULL,
-			                  "%.80s version %s is already stored in collection %.40s "
-			                  "with different content",
-			                  o->id, shown, o->collection_id);
-			break;
+			clash = 1;
+			continue;
 		}
 		if (!ver || !spec || group_add(&g, spec, ver, 1) < 0) {
 			r = acc_error_set(err, ACC_ELIMIT, NULL,
@@ -3744,11 +3759,30 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 			break;
 		}
 	}
-	if (r == ACC_OK && !dup && rc != SQLITE_DONE)
+	if (r == ACC_OK && rc != SQLITE_DONE)
 		r = fail(q, rc, err, "reading an object's versions");
 	done(st);
 	if (r != ACC_OK)
 		goto out;
+	/* The caller's rule on the current version comes first: a refused
+	 * object is refused even when it is a duplicate. */
+	if (o->check_prior && o->check_prior(o->check_ctx, &prior, err)) {
+		if (!err || !err->msg[0])
+			acc_error_set(err, ACC_EPERM, NULL, "refused");
+		r = ACC_EPERM;
+		if (err)
+			err->code = ACC_EPERM;
+		goto out;
+	}
+	if (clash) {
+		char shown[ACC_TIME_STRLEN];
+		acc_time_format(&version, -1, shown);
+		r = acc_error_set(err, ACC_EEXIST, NULL,
+		                  "%.80s version %s is already stored in collection %.40s "
+		                  "with different content",
+		                  o->id, shown, o->collection_id);
+		goto out;
+	}
 	if (dup) {
 		acc__store_us_time(dup_date, &o->date_added);
 		o->seq = dup_seq;
@@ -3763,8 +3797,11 @@ static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_tim
 	struct leaf_in leaf;
 	if (!q->tlog_off) {
 		uint8_t sha[32];
-		if ((r = sha256(q, o->json, o->json_len, sha, err)) != ACC_OK ||
-		    (r = leaf_prepare(q, "add", o->collection_id, o->member, date, sha, &leaf,
+		if (o->json_sha256)
+			memcpy(sha, o->json_sha256, 32);
+		else if ((r = sha256(q, o->json, o->json_len, sha, err)) != ACC_OK)
+			goto out;
+		if ((r = leaf_prepare(q, "add", o->collection_id, o->member, date, sha, &leaf,
 		                      err)) != ACC_OK)
 			goto out;
 	}
