@@ -585,6 +585,11 @@ ACC_API acc_status acc_store_artifact_find(acc_store *s, const uint8_t sha256[32
                                            const char *version, size_t max,
                                            acc_store_artifact_cb cb, void *ctx,
                                            acc_error *err) ACC_WUR;
+/* Every statement whose leaf index is >= from, in leaf order, at most max
+ * (for dump, and for paging through all of them). */
+ACC_API acc_status acc_store_artifact_list(acc_store *s, uint64_t from, size_t max,
+                                           acc_store_artifact_cb cb, void *ctx,
+                                           acc_error *err) ACC_WUR;
 
 #ifdef __cplusplus
 }

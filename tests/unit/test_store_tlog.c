@@ -783,6 +783,29 @@ static void test_artifacts(void **state)
 	assert_int_equal(acc_store_artifact_find(f->s, other, NULL, NULL, 10, arts_cb, &g, &err),
 	                 ACC_OK);
 	assert_int_equal(g.n, 0);
+	/* all of them, in leaf order, from a leaf, at most max */
+	acc_store_artifact d = a;
+	d.envelope = "{\"payload\":\"z\"}";
+	d.name = "other.bin";
+	memset(d.sha256, 0xcd, 32);
+	assert_int_equal(acc_store_artifact_put(f->s, &d, &dup, &err), ACC_OK);
+	assert_int_equal(d.index, 2);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(acc_store_artifact_list(f->s, 0, 10, arts_cb, &g, &err), ACC_OK);
+	assert_int_equal(g.n, 3);
+	assert_int_equal(g.index[0], 0);
+	assert_int_equal(g.index[1], 1);
+	assert_int_equal(g.index[2], 2);
+	assert_string_equal(g.name[2], "other.bin");
+	assert_int_equal(g.env_len[1], 15);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(acc_store_artifact_list(f->s, 1, 1, arts_cb, &g, &err), ACC_OK);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.index[0], 1);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(acc_store_artifact_list(f->s, 3, 10, arts_cb, &g, &err), ACC_OK);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(acc_store_artifact_list(f->s, 0, 10, NULL, &g, &err), ACC_EINVAL);
 }
 
 /* A schema-1 database with members and objects gets their leaves when it

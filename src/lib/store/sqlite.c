@@ -355,6 +355,7 @@ enum {
 	S_ART_DUP,
 	S_ART_PUT,
 	S_ART_FIND,
+	S_ART_LIST,
 	S__COUNT
 };
 
@@ -478,6 +479,8 @@ static const char *const sql_text[S__COUNT] = {
     [S_ART_FIND] = "SELECT leaf, name, version, member, sha256, envelope FROM artifacts"
                    " WHERE sha256 = ?1 AND (?2 IS NULL OR name = ?2)"
                    " AND (?3 IS NULL OR version = ?3) ORDER BY leaf LIMIT ?4",
+    [S_ART_LIST] = "SELECT leaf, name, version, member, sha256, envelope FROM artifacts"
+                   " WHERE leaf >= ?1 ORDER BY leaf LIMIT ?2",
 };
 
 /* ---- the handle ---------------------------------------------------------- */
@@ -5413,19 +5416,11 @@ static acc_status sq_artifact_put(acc_store *s, acc_store_artifact *a, int *dupl
 	return r;
 }
 
-static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const char *name,
-                                   const char *version, size_t max, acc_store_artifact_cb cb,
-                                   void *ctx, acc_error *err)
+/* The rows of an S_ART_FIND or S_ART_LIST statement, bound, to cb. */
+static acc_status artifact_rows(struct sq *q, sqlite3_stmt *st, acc_store_artifact_cb cb,
+                                void *ctx, acc_error *err)
 {
-	struct sq *q = (struct sq *)s;
-	sqlite3_stmt *st = NULL;
-	acc_status r = prep(q, S_ART_FIND, &st, err);
-	if (r)
-		return r;
-	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-	bind_text(st, 2, name);
-	bind_text(st, 3, version);
-	sqlite3_bind_int64(st, 4, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+	acc_status r = ACC_OK;
 	int rc;
 	acc_buf e;
 	acc_buf_init(&e, 0);
@@ -5455,6 +5450,35 @@ static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const ch
 	done(st);
 	acc_buf_free(&e);
 	return r;
+}
+
+static acc_status sq_artifact_find(acc_store *s, const uint8_t sha[32], const char *name,
+                                   const char *version, size_t max, acc_store_artifact_cb cb,
+                                   void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_ART_FIND, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+	bind_text(st, 2, name);
+	bind_text(st, 3, version);
+	sqlite3_bind_int64(st, 4, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+	return artifact_rows(q, st, cb, ctx, err);
+}
+
+static acc_status sq_artifact_list(acc_store *s, uint64_t from, size_t max,
+                                   acc_store_artifact_cb cb, void *ctx, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	sqlite3_stmt *st = NULL;
+	acc_status r = prep(q, S_ART_LIST, &st, err);
+	if (r)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)from);
+	sqlite3_bind_int64(st, 2, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+	return artifact_rows(q, st, cb, ctx, err);
 }
 
 /* ---- tests and benchmarks -------------------------------------------------- */
@@ -5521,4 +5545,5 @@ static const struct acc_store_ops sq_ops = {
     .member_key_list = sq_member_key_list,
     .artifact_put = sq_artifact_put,
     .artifact_find = sq_artifact_find,
+    .artifact_list = sq_artifact_list,
 };

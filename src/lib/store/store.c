@@ -847,3 +847,16 @@ acc_status acc_store_artifact_find(acc_store *s, const uint8_t sha256[32], const
 		return leave(s, ACC_OK);
 	return leave(s, s->ops->artifact_find(s, sha256, name, version, max, cb, ctx, err));
 }
+
+acc_status acc_store_artifact_list(acc_store *s, uint64_t from, size_t max,
+                                   acc_store_artifact_cb cb, void *ctx, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	if (!cb)
+		return leave(s, acc_error_set(err, ACC_EINVAL, NULL, "artifact_list without callback"));
+	if (max == 0 || from > (uint64_t)INT64_MAX)
+		return leave(s, ACC_OK);
+	return leave(s, s->ops->artifact_list(s, from, max, cb, ctx, err));
+}

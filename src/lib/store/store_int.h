@@ -113,6 +113,8 @@ struct acc_store_ops {
 	acc_status (*artifact_find)(acc_store *s, const uint8_t sha256[32], const char *name,
 	                            const char *version, size_t max, acc_store_artifact_cb cb,
 	                            void *ctx, acc_error *err);
+	acc_status (*artifact_list)(acc_store *s, uint64_t from, size_t max,
+	                            acc_store_artifact_cb cb, void *ctx, acc_error *err);
 };
 
 /* The head of every backend's handle. */
