@@ -9,17 +9,21 @@
  *   name order, so that an identity a removed member held can be reused by a
  *   later one), grants (member x collection), members' signing keys (members
  *   in the order of their lines, each member's keys in the order they were
- *   added; no times: restore cannot keep them), then every object version,
- *   collection by collection, each in (date_added, seq) order:
- *   {"collection","date_added","member","object"}.
+ *   added; no times: restore cannot keep them), artifact statements (leaf
+ *   order: {"envelope","member","name","record","sha256","version"}), then
+ *   every object version, collection by collection, each in (date_added, seq)
+ *   order: {"collection","date_added","member","object"}.
  * The same database always gives the same bytes, so dump -> restore -> dump
- * is the identity. Memory: one page of objects at a time, plus the names of
- * the members and the ids of the collections.
+ * is the identity. Memory: one page of objects or statements at a time,
+ * plus the names of the members and the ids of the collections.
  *
- * Not dumped: artifact statements. The store can find them only by the
- * file digest they name (acc_store_artifact_find), and their log leaves
- * carry the envelope's digest, not the file's: there is no way to list them
- * through the public API (docs/cli.md).
+ * An artifact statement's envelope is embedded as a JSON value, not as a
+ * string: the store keeps it in RFC 8785 form, and the canonical form of the
+ * line holds those very bytes (canonicalization is idempotent, and a nested
+ * value is written as it would be alone), so restore gets them back by
+ * canonicalizing the value. Dump checks that the stored bytes are canonical,
+ * so that this holds; a string would have needed no check but would escape
+ * every quote of the envelope and hide it from jq.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +48,9 @@ typedef struct dumper {
 	char **all; /* every member's name, in the order of their lines */
 	size_t nall;
 	size_t keys;
-	char **colls; /* collection ids */
+	size_t artifacts;
+	acc_buf canon; /* scratch: an envelope's canonical form */
+	char **colls;  /* collection ids */
 	size_t ncolls;
 	size_t objects;
 } dumper;
@@ -252,6 +258,60 @@ static acc_status dump_keys(acc_store *st, dumper *d)
 	return ACC_OK;
 }
 
+/* One artifact statement. The envelope is parsed and embedded as a JSON
+ * value; it must be in RFC 8785 form already, or restore would store other
+ * bytes (another envelope hash in its leaf). */
+typedef struct artifact_pass {
+	dumper *d;
+	uint64_t last; /* leaf index of the last statement written */
+	size_t rows;
+} artifact_pass;
+
+static int dump_artifact(void *ctx, const acc_store_artifact *a)
+{
+	artifact_pass *p = ctx;
+	dumper *d = p->d;
+	json_t *env = NULL;
+	acc_error e;
+	acc_buf_reset(&d->canon);
+	if (acc_json_load(a->envelope, a->envelope_len, &env, &e) != ACC_OK ||
+	    !json_is_object(env) || acc_json_canonical(env, &d->canon, &e) != ACC_OK ||
+	    acc_buf_status(&d->canon) != ACC_OK || d->canon.len != a->envelope_len ||
+	    memcmp(d->canon.data, a->envelope, a->envelope_len) != 0) {
+		json_decref(env);
+		d->st = acc_error_set(d->err, ACC_EINTERNAL, NULL,
+		                      "artifact statement at leaf %llu: the stored envelope is not "
+		                      "a JSON object in RFC 8785 form",
+		                      (unsigned long long)a->index);
+		return 1;
+	}
+	char hex[65];
+	for (size_t i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", a->sha256[i]);
+	json_t *v =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:o}", "record", "artifact", "member", a->member,
+	              "name", a->name, "version", a->version, "sha256", hex, "envelope", env);
+	p->last = a->index;
+	p->rows++;
+	d->artifacts++;
+	return emit(d, v);
+}
+
+static acc_status dump_artifacts(acc_store *st, dumper *d)
+{
+	uint64_t from = 0;
+	for (;;) {
+		artifact_pass p = {.d = d};
+		acc_status s =
+		    acc_store_artifact_list(st, from, DUMP_PAGE, dump_artifact, &p, d->err);
+		if (d->st != ACC_OK || s != ACC_OK)
+			return d->st != ACC_OK ? d->st : s;
+		if (p.rows < DUMP_PAGE)
+			return ACC_OK;
+		from = p.last + 1;
+	}
+}
+
 static acc_status dump_all(acc_store *st, dumper *d)
 {
 	acc_status s;
@@ -272,6 +332,8 @@ static acc_status dump_all(acc_store *st, dumper *d)
 	if ((s = dump_grants(st, d)) != ACC_OK)
 		return s;
 	if ((s = dump_keys(st, d)) != ACC_OK)
+		return s;
+	if ((s = dump_artifacts(st, d)) != ACC_OK)
 		return s;
 	for (size_t k = 0; k < d->ncolls; k++)
 		if ((s = dump_objects(st, d, d->colls[k])) != ACC_OK)
@@ -303,6 +365,7 @@ static int dump(int argc, char **argv)
 	acc_error_clear(&err);
 	dumper d = {.out = stdout, .err = &err};
 	acc_buf_init(&d.line, 0);
+	acc_buf_init(&d.canon, 0);
 	char *tmp = NULL;
 	acc_status s = ACC_OK;
 	if (out) {
@@ -316,6 +379,7 @@ static int dump(int argc, char **argv)
 			           tmp ? "permission or path problem" : "out of memory");
 			free(tmp);
 			acc_buf_free(&d.line);
+			acc_buf_free(&d.canon);
 			acc_node_close(node);
 			return CLI_USAGE;
 		}
@@ -336,9 +400,9 @@ static int dump(int argc, char **argv)
 		cli_errorf("%s: %s: %s", cmd, where, err.msg);
 	else
 		fprintf(stderr,
-		        "accord: dump: %zu collections, %zu members, %zu member keys, %zu object "
-		        "versions\n",
-		        d.ncolls, d.nmembers, d.keys, d.objects);
+		        "accord: dump: %zu collections, %zu members, %zu member keys, %zu artifact "
+		        "statements, %zu object versions\n",
+		        d.ncolls, d.nmembers, d.keys, d.artifacts, d.objects);
 	for (size_t i = 0; i < d.nmembers; i++)
 		free(d.members[i]);
 	for (size_t i = 0; i < d.nall; i++)
@@ -350,6 +414,7 @@ static int dump(int argc, char **argv)
 	free(d.colls);
 	free(tmp);
 	acc_buf_free(&d.line);
+	acc_buf_free(&d.canon);
 	acc_node_close(node);
 	return s == ACC_OK ? CLI_OK : CLI_USAGE;
 }
@@ -362,13 +427,14 @@ const cli_command cli_cmd_dump = {
     "Write everything the node's database holds that makes the node what it is, one\n"
     "JSON value a line: a header, the api roots, collections (with their\n"
     "require-signed and public flags), members (with their secret hashes, never\n"
-    "secrets), grants, members' signing keys (active and revoked), and every object\n"
+    "secrets), grants, members' signing keys (active and revoked), artifact\n"
+    "statements (accord artifact sign --node) with their envelopes, and every object\n"
     "version as\n"
     "  {\"collection\": ID, \"date_added\": T, \"member\": NAME, \"object\": {...}}\n"
     "with date_added to the microsecond. 'accord restore' moves it into another node\n"
     "exactly. Not in the dump: accord.conf, node.key and TLS files (copy them if the\n"
-    "new node must keep its name and key), TAXII status resources, artifact\n"
-    "statements, and the transparency log (the new node starts its own). docs/cli.md\n"
+    "new node must keep its name and key), TAXII status resources and the\n"
+    "transparency log (the new node starts its own). docs/cli.md\n"
     "has the format (version 2). Stop writers (accord serve) for a consistent dump.\n"
     "\n"
     "  -o, --output FILE   write FILE (complete or not at all) instead of standard output\n"

@@ -21,6 +21,15 @@
  * the key lines: pass 1 keeps those keys (few; memory follows the number of
  * removed members' keys) and pass 2 registers them at the member's line,
  * reporting a failure at the key's own line.
+ *
+ * Version 2 also carries artifact statements ({"record":"artifact"}, after
+ * the member keys). Their envelope is a JSON value whose RFC 8785 form is
+ * the stored envelope (cmd_dump.c); pass 2 stores that form with
+ * acc_store_artifact_put, in the order of the lines, each appending an
+ * "artifact" leaf. Statements are not verified again (the node verified the
+ * signature at publication; a dump is trusted input), and a statement of a
+ * removed member is restored like any other: the store asks only for a
+ * member name, and the statement was valid when it was published.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -81,7 +90,7 @@ typedef struct restorer {
 	size_t nseen;
 	held_key *held; /* pass 1: removed members' keys */
 	size_t nheld;
-	size_t roots, collections, members, grants, keys, objects;
+	size_t roots, collections, members, grants, keys, artifacts, objects;
 } restorer;
 
 static int fail(restorer *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,13 +112,40 @@ static const char *str(const json_t *o, const char *key)
 
 /* ---- pass 1: the shape of every line; marking definitions ------------------------- */
 
-typedef enum kind { K_HEADER, K_ROOT, K_COLLECTION, K_MEMBER, K_GRANT, K_KEY, K_OBJECT } kind;
+typedef enum kind {
+	K_HEADER,
+	K_ROOT,
+	K_COLLECTION,
+	K_MEMBER,
+	K_GRANT,
+	K_KEY,
+	K_ARTIFACT,
+	K_OBJECT
+} kind;
 
 /* key absent, or a JSON boolean */
 static int bool_or_absent(const json_t *o, const char *key)
 {
 	const json_t *b = json_object_get(o, key);
 	return !b || json_is_boolean(b);
+}
+
+/* 64 lowercase hex digits (as dump writes a SHA-256) into out. */
+static int parse_sha256_hex(const char *hex, uint8_t out[32])
+{
+	if (!hex || strlen(hex) != 64)
+		return 0;
+	for (size_t i = 0; i < 64; i++) {
+		char c = hex[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return 0;
+		if (i % 2 == 0)
+			out[i / 2] = (uint8_t)(d << 4);
+		else
+			out[i / 2] |= (uint8_t)d;
+	}
+	return 1;
 }
 
 /* Check one parsed line; *k gets its kind. Non-zero (printed) when bad. */
@@ -192,6 +228,23 @@ static int check_line(restorer *r, const json_t *v, kind *k)
 		acc_error e;
 		if (acc_sig_pubkey_parse(pk, strlen(pk), &key, &e) != ACC_OK)
 			return fail(r, "public_key: %s", e.msg);
+	} else if (!strcmp(rec, "artifact")) {
+		*k = K_ARTIFACT;
+		if (r->version < 2)
+			return fail(r,
+			            "an artifact record in a version %d dump (version 2 has them)",
+			            r->version);
+		uint8_t sha[32];
+		if (!str(v, "member") || !str(v, "name") || !str(v, "version") ||
+		    !json_object_get(v, "sha256") || !json_object_get(v, "envelope"))
+			return fail(r,
+			            "an artifact needs member, name, version, sha256 and envelope");
+		if (!parse_sha256_hex(str(v, "sha256"), sha))
+			return fail(r, "an artifact's sha256 must be 64 lowercase hex digits (the "
+			               "file's SHA-256)");
+		if (!json_is_object(json_object_get(v, "envelope")))
+			return fail(r, "an artifact's envelope must be a JSON object (the DSSE "
+			               "envelope)");
 	} else if (!strcmp(rec, "accord-dump")) {
 		return fail(r, "a second dump header (files concatenated?)");
 	} else {
@@ -244,6 +297,16 @@ static int note_key(restorer *r, const json_t *v)
 	r->nheld++;
 	if (!h->member || !h->public_key)
 		return fail(r, "out of memory");
+	return 0;
+}
+
+/* Pass 1: an artifact line names a member of an earlier line (removed or
+ * not: its statements were valid when it published them). */
+static int note_artifact(restorer *r, const json_t *v)
+{
+	if (!find_seen(r, str(v, "member")))
+		return fail(r, "an artifact of \"%s\", which no member line before it names",
+		            str(v, "member"));
 	return 0;
 }
 
@@ -353,7 +416,7 @@ static int pass1(restorer *r, FILE *f)
 		kind k;
 		if (parse(r, buf, len, &v) || check_line(r, v, &k) ||
 		    (k == K_OBJECT && note_marking(r, v)) || (k == K_MEMBER && note_member(r, v)) ||
-		    (k == K_KEY && note_key(r, v))) {
+		    (k == K_KEY && note_key(r, v)) || (k == K_ARTIFACT && note_artifact(r, v))) {
 			json_decref(v);
 			rc = 1;
 			break;
@@ -426,6 +489,42 @@ static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
 		return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
 	r->members++;
 	return ACC_OK;
+}
+
+/* Store an artifact statement: its envelope in RFC 8785 form (the bytes the
+ * old node stored), a new "artifact" leaf. The same envelope twice is an
+ * error, as an object line twice is. */
+static acc_status put_artifact(restorer *r, acc_store *st, const json_t *v)
+{
+	acc_store_artifact a = {
+	    .name = str(v, "name"),
+	    .version = str(v, "version"),
+	    .member = str(v, "member"),
+	};
+	if (!parse_sha256_hex(str(v, "sha256"), a.sha256)) /* pass 1 checked it */
+		return acc_error_set(&r->err, ACC_EINVALID, NULL, "bad sha256");
+	acc_buf env;
+	acc_buf_init(&env, 0);
+	acc_status s = acc_json_canonical(json_object_get(v, "envelope"), &env, &r->err);
+	if (s == ACC_OK)
+		s = acc_buf_status(&env);
+	if (s == ACC_OK && env.len > ACC_LIMIT_SIG_ENVELOPE)
+		s = acc_error_set(&r->err, ACC_ELIMIT, NULL,
+		                  "the envelope is %zu bytes; a node takes at most %u", env.len,
+		                  (unsigned)ACC_LIMIT_SIG_ENVELOPE);
+	int dup = 0;
+	if (s == ACC_OK) {
+		a.envelope = env.data;
+		a.envelope_len = env.len;
+		s = acc_store_artifact_put(st, &a, &dup, &r->err);
+	}
+	acc_buf_free(&env);
+	if (s == ACC_OK && dup)
+		return acc_error_set(&r->err, ACC_EEXIST, NULL,
+		                     "a duplicate of an earlier line (the same envelope)");
+	if (s == ACC_OK)
+		r->artifacts++;
+	return s;
 }
 
 static acc_status put_object(restorer *r, acc_store *st, const json_t *v, acc_arena *arena)
@@ -552,6 +651,9 @@ static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc
 			            json_is_true(json_object_get(v, "revoked")));
 		break;
 	}
+	case K_ARTIFACT:
+		s = put_artifact(r, st, v);
+		break;
 	case K_OBJECT:
 		s = put_object(r, st, v, arena);
 		break;
@@ -879,8 +981,10 @@ static int restore(int argc, char **argv)
 	sync_dir_of(db);
 	fprintf(stderr,
 	        "accord: restore: %s: %zu api roots, %zu collections, %zu members, %zu grants, "
-	        "%zu member keys, %zu object versions (the previous database is %s)\n",
-	        rs.file, rs.roots, rs.collections, rs.members, rs.grants, rs.keys, rs.objects, bak);
+	        "%zu member keys, %zu artifact statements, %zu object versions (the previous "
+	        "database is %s)\n",
+	        rs.file, rs.roots, rs.collections, rs.members, rs.grants, rs.keys, rs.artifacts,
+	        rs.objects, bak);
 out:
 	if (st) {
 		acc_store_close(st);
@@ -920,14 +1024,14 @@ const cli_command cli_cmd_restore = {
     "Replace the node's database with the content of FILE, the output of 'accord dump':\n"
     "api roots, collections (with their require-signed and public flags), members\n"
     "(their secrets keep working), grants, members' signing keys (revoked ones\n"
-    "revoked again) and every object version with its date_added and publishing\n"
-    "member. Dump format versions 1 and 2 are read. All or nothing: the\n"
-    "file is checked, the new database is built beside the old one and takes its place\n"
-    "only when every line went in; a bad line is reported as FILE:LINE: why and the\n"
-    "node is unchanged. The replaced database is kept as <database>.pre-restore.\n"
-    "accord.conf, node.key and TLS files stay as they are. The node starts a new\n"
-    "transparency log, whose leaves are the writes restore makes. Stop accord serve\n"
-    "first.\n"
+    "revoked again), artifact statements and every object version with its\n"
+    "date_added and publishing member. Dump format versions 1 and 2 are read. All or\n"
+    "nothing: the file is checked, the new database is built beside the old one and\n"
+    "takes its place only when every line went in; a bad line is reported as\n"
+    "FILE:LINE: why and the node is unchanged. The replaced database is kept as\n"
+    "<database>.pre-restore. accord.conf, node.key and TLS files stay as they are.\n"
+    "The node starts a new transparency log, whose leaves are the writes restore\n"
+    "makes. Stop accord serve first.\n"
     "\n"
     "  --force     restore even when the node holds objects (a fresh 'accord init'\n"
     "              node holds none: its api root, collection and admin are replaced)\n"

@@ -9,7 +9,11 @@
 # revoked key refused, by the active one accepted), and that its dump is the
 # same bytes. Then: a version-1 dump written by hand still restores; bad
 # member-key and collection lines fail with their line number and leave the
-# node unchanged. Artifact statements do not move (docs/cli.md): checked.
+# node unchanged. Artifact statements move (a member's, and a removed
+# member's): the dump holds them with their envelopes, and on the restored
+# node GET /log/artifacts finds them and `accord artifact verify --node`
+# accepts the current member's (the removed member's is key-revoked there,
+# as documented); bad artifact lines fail at their line.
 . "$(dirname "$0")/taxii_lib.sh"
 
 need() { command -v "$1" >/dev/null 2>&1 || { echo "SKIP: $1 not found"; exit 77; }; }
@@ -40,12 +44,10 @@ done
 ALICE=$(member alice --pubkey "$T/alice.key.pub")
 ALICE_ID=$(member_identity alice)
 A member key add --dir "$N1" alice "$T/alice2.key.pub" >"$T/kid_alice2" 2>/dev/null || bad "key add alice2"
-A member key revoke --dir "$N1" alice "$(cat "$T/kid_alice2")" >/dev/null 2>&1 || bad "key revoke alice2"
-# a removed member: one key revoked before the removal, one by it
-member carol --pubkey "$T/carol.key.pub" --pubkey "$T/carol2.key.pub" >/dev/null
-carol2_id=$(A member key list --dir "$N1" carol | awk 'NR == 2 {print $1}')
-A member key revoke --dir "$N1" carol "$carol2_id" >/dev/null 2>&1 || bad "key revoke carol2"
-A member remove --dir "$N1" carol >/dev/null 2>&1 || bad "member remove carol"
+# (alice2 is revoked below, after it signed a statement)
+# a removed member (below, after it published a statement): one key revoked
+# before the removal, one by it
+CAROL=$(member carol --pubkey "$T/carol.key.pub" --pubkey "$T/carol2.key.pub")
 
 SIGNED=$(A collection add default --title Signed --alias signed --require-signed --dir "$N1" 2>/dev/null)
 PUB=$(A collection add default --title Public --alias pub --public --dir "$N1" 2>/dev/null)
@@ -70,14 +72,32 @@ AMBER1=indicator--$(uuid)
 envelope "$T/env.json" "$(indicator "$AMBER1" "$ALICE_ID" 2024-01-01T00:00:00.000Z "$TLP_AMBER")"
 post "$R/collections/$PUB/objects/" "alice:$ALICE" "$T/env.json"
 expect_jq "original: an AMBER object in the public collection" '.success_count == 1'
-# an artifact statement (it does not move: see below)
-printf 'release bits\n' >"$T/tool.tar.gz"
-ART_SHA=$(sha256sum "$T/tool.tar.gz" | cut -c1-64)
-A artifact sign "$T/tool.tar.gz" --version 1.0 --key "$T/alice.key" --member alice \
-	--out "$T/tool.dsse" >/dev/null 2>"$T/art.err" || bad "artifact sign: $(cat "$T/art.err")"
-req POST "$URL/log/artifacts" "alice:$ALICE" -H 'Content-Type: application/json' --data-binary "@$T/tool.dsse"
-expect_code "original: POST /log/artifacts" 201
+# artifact statements: alice's, carol's (removed below), and one by alice2 (revoked below)
+publish() { # file content version key member secret: signs and POSTs FILE; FSHA gets its sha256
+	printf '%s\n' "$2" >"$1"
+	A artifact sign "$1" --version "$3" --key "$4" --member "$5" --out "$1.dsse" >/dev/null \
+		2>"$T/art.err" || bad "artifact sign $1: $(cat "$T/art.err")"
+	req POST "$URL/log/artifacts" "$5:$6" -H 'Content-Type: application/json' --data-binary "@$1.dsse"
+	expect_code "original: POST /log/artifacts ($1)" 201
+	FSHA=$(sha256sum "$1" | cut -c1-64)
+}
+publish "$T/tool.tar.gz" 'release bits' 1.0 "$T/alice.key" alice "$ALICE"
+ART_SHA=$FSHA
+publish "$T/carol.bin" 'carol bits' 2.0 "$T/carol.key" carol "$CAROL"
+CART_SHA=$FSHA
+publish "$T/old.bin" 'old bits' 0.9 "$T/alice2.key" alice "$ALICE"
+OLD_SHA=$FSHA
+get "$URL/log/artifacts?sha256=$ART_SHA" -
+jq -j '.artifacts[0].envelope' "$T/body" >"$T/env.alice"
+get "$URL/log/artifacts?sha256=$CART_SHA" -
+jq -j '.artifacts[0].envelope' "$T/body" >"$T/env.carol"
+A artifact verify "$T/tool.tar.gz" --node "$URL" --pubkey "$T/alice.key.pub" >"$T/out" 2>"$T/err" &&
+	ok || bad "original: artifact verify --node: $(cat "$T/err")"
 serve_stop || bad "accord serve did not stop cleanly"
+A member key revoke --dir "$N1" alice "$(cat "$T/kid_alice2")" >/dev/null 2>&1 || bad "key revoke alice2"
+carol2_id=$(A member key list --dir "$N1" carol | awk 'NR == 2 {print $1}')
+A member key revoke --dir "$N1" carol "$carol2_id" >/dev/null 2>&1 || bad "key revoke carol2"
+A member remove --dir "$N1" carol >/dev/null 2>&1 || bad "member remove carol"
 
 # ---- dump ----------------------------------------------------------------------------------
 run 0 "dump" A dump --dir "$N1"
@@ -103,19 +123,33 @@ printf '%s\n' \
 	>"$T/keys.want"
 same "member-key records: removed members first, keys in the order added, revoked ones marked" \
 	"$T/keys.want" "$T/keys"
-# order: grants, then keys, then objects
+# artifact records: leaf order, the stored envelope embedded as a JSON value (its bytes)
+grep '"record":"artifact"' "$T/d0" | head -2 >"$T/arts"
+printf '%s\n' \
+	"{\"envelope\":$(cat "$T/env.alice"),\"member\":\"alice\",\"name\":\"tool.tar.gz\",\"record\":\"artifact\",\"sha256\":\"$ART_SHA\",\"version\":\"1.0\"}" \
+	"{\"envelope\":$(cat "$T/env.carol"),\"member\":\"carol\",\"name\":\"carol.bin\",\"record\":\"artifact\",\"sha256\":\"$CART_SHA\",\"version\":\"2.0\"}" \
+	>"$T/arts.want"
+grep -c '"record":"artifact"' "$T/d0" | grep -qx 3 && ok || bad "three artifact records: $(grep -c '"record":"artifact"' "$T/d0")"
+same "artifact records: leaf order, the stored envelopes as JSON values" "$T/arts.want" "$T/arts"
+expect_file_grep "dump summary counts statements" "3 artifact statements" "$T/err"
+# order: grants, then keys, then artifacts, then objects
 awk -F'"record":"' '{ split($2, r, "\""); k = NF > 1 ? r[1] : "object"; if (k != last) print k; last = k }' \
 	"$T/d0" >"$T/order"
-printf '%s\n' accord-dump api-root collection member grant member-key object >"$T/order.want"
+printf '%s\n' accord-dump api-root collection member grant member-key artifact object >"$T/order.want"
 same "record order" "$T/order.want" "$T/order"
 expect_no_grep() { if grep -qE -- "$2" "$3"; then bad "$1: unexpected /$2/"; else ok; fi; }
-expect_no_grep "no artifact records (not dumped: docs/cli.md)" '"record":"artifact"' "$T/d0"
+
+# the old node, after the revocation: the statement came before it, so it still verifies
+serve_start
+run 0 "original: artifact verify --node, a statement by a key revoked after it" \
+	A artifact verify "$T/old.bin" --node "$URL" --pubkey "$T/alice2.key.pub"
+serve_stop || bad "accord serve (original, again) did not stop cleanly"
 
 # ---- restore into a fresh node ----------------------------------------------------------------
 N2=$T/node2
 A init --dir "$N2" >/dev/null 2>&1 || { echo "init node2 failed"; exit 1; }
 run 0 "restore into a fresh node" A restore --dir "$N2" "$T/d0"
-expect_file_grep "restore summary" "1 api roots, 3 collections, 3 members, [0-9]+ grants, 4 member keys, 3 object versions" "$T/err"
+expect_file_grep "restore summary" "1 api roots, 3 collections, 3 members, [0-9]+ grants, 4 member keys, 3 artifact statements, 3 object versions" "$T/err"
 run 0 "dump the restored node" A dump --dir "$N2"
 cp "$T/out" "$T/d1"
 same "dump -> restore -> dump is the identity (version 2)" "$T/d0" "$T/d1"
@@ -165,7 +199,28 @@ expect_jq "restored: the new log has alice's keys, the second revoked after it w
 	"[.keys[] | [.key_id, .state, (.revoke_index != null)]] == [[\"$(awk 'NR == 1 {print $1}' "$T/kl1")\", \"active\", false], [\"$(cat "$T/kid_alice2")\", \"revoked\", true]] and .keys[1].revoke_index > .keys[1].add_index"
 get "$URL/log/artifacts?sha256=$ART_SHA" -
 expect_code "restored: GET /log/artifacts" 200
-expect_jq "restored: artifact statements do not move (documented)" '.artifacts == []'
+expect_jq "restored: alice's statement is found by the file's digest" \
+	'.artifacts | length == 1 and .[0].member == "alice" and .[0].name == "tool.tar.gz" and .[0].version == "1.0"'
+jq -j '.artifacts[0].envelope' "$T/body" >"$T/env.alice2"
+same "restored: the same envelope bytes" "$T/env.alice" "$T/env.alice2"
+expect_jq "restored: a new artifact leaf naming the envelope, after alice's key-add" \
+	"(.artifacts[0].entry | fromjson | .action == \"artifact\" and .member == \"alice\" and .object_sha256 == \"$(sha256sum "$T/env.alice" | cut -c1-64)\")"
+run 0 "restored: artifact verify --node accepts alice's statement" \
+	A artifact verify "$T/tool.tar.gz" --node "$URL" --pubkey "$T/alice.key.pub"
+expect_file_grep "restored: artifact verify says ok" "^.*tool.tar.gz: ok: tool.tar.gz 1.0 from alice, signed by key alice .*in the log of" "$T/out"
+get "$URL/log/artifacts?sha256=$CART_SHA" -
+expect_jq "restored: the removed member's statement moved too" \
+	'.artifacts | length == 1 and .[0].member == "carol" and .[0].name == "carol.bin"'
+# a removal does not revoke keys in the log (no revoke_index): it verifies as on the old node
+run 0 "restored: artifact verify --node accepts the removed member's statement" \
+	A artifact verify "$T/carol.bin" --node "$URL" --pubkey "$T/carol.key.pub"
+# signed by alice2 before its revocation; in the new log the key-revoke leaf comes first
+# (key lines before artifact lines), so the new node answers key-revoked (docs/cli.md)
+get "$URL/log/artifacts?sha256=$OLD_SHA" -
+expect_jq "restored: the statement signed by the since-revoked key moved" '.artifacts | length == 1'
+run 1 "restored: artifact verify --node, a statement by a key revoked after it" \
+	A artifact verify "$T/old.bin" --node "$URL" --pubkey "$T/alice2.key.pub"
+expect_file_grep "restored: that statement is key-revoked in the new log (documented)" "key-revoked" "$T/err"
 serve_stop || bad "accord serve (restored) did not stop cleanly"
 
 # ---- a version-1 dump, written by hand, still restores -------------------------------------------
@@ -184,7 +239,7 @@ IDX=identity--311b2d2d-f010-4473-83ec-1edf84858f4c
 N3=$T/node3
 A init --dir "$N3" >/dev/null 2>&1
 run 0 "restore a version-1 dump" A restore --dir "$N3" "$V1"
-expect_file_grep "version-1 summary" "1 api roots, 1 collections, 1 members, 1 grants, 0 member keys, 1 object versions" "$T/err"
+expect_file_grep "version-1 summary" "1 api roots, 1 collections, 1 members, 1 grants, 0 member keys, 0 artifact statements, 1 object versions" "$T/err"
 run 0 "dump the version-1 node" A dump --dir "$N3"
 { echo '{"record":"accord-dump","version":2}'; tail -n +2 "$V1"; } >"$T/v1.want"
 same "a version-1 dump comes back as version 2 with the same records" "$T/v1.want" "$T/out"
@@ -225,6 +280,27 @@ refused "a member-key in a version-1 dump" "$T/bad7" "bad7:2: a member-key recor
 replaced "$T/bad8" "$sline" "$(sed -n "${sline}p" "$T/d0" | sed 's/"require_signed":true/"require_signed":1/')"
 refused "a collection with a non-boolean require_signed" "$T/bad8" \
 	"bad8:$sline: a collection's require_signed and public must be true or false \\(or absent\\)"
+aline=$(grep -n '"record":"artifact"' "$T/d0" | head -1 | cut -d: -f1)
+alast=$(grep -n '"record":"artifact"' "$T/d0" | tail -1 | cut -d: -f1)
+art() { sed -n "${aline}p" "$T/d0" | jq -c "$1"; } # jq-filter: alice's artifact line, edited
+replaced "$T/bad10" "$aline" "$(art '.sha256 = "xyz"')"
+refused "an artifact with a malformed sha256" "$T/bad10" \
+	"bad10:$aline: an artifact's sha256 must be 64 lowercase hex digits"
+replaced "$T/bad11" "$aline" "$(art '.envelope = (.envelope | tojson)')"
+refused "an artifact whose envelope is a string" "$T/bad11" \
+	"bad11:$aline: an artifact's envelope must be a JSON object"
+replaced "$T/bad12" "$aline" "$(art '.member = "zed"')"
+refused "an artifact of an unknown member" "$T/bad12" "bad12:$aline: an artifact of \"zed\""
+replaced "$T/bad13" "$aline" "$(art 'del(.version)')"
+refused "an artifact without version" "$T/bad13" \
+	"bad13:$aline: an artifact needs member, name, version, sha256 and envelope"
+replaced "$T/bad14" "$aline" '{"record":"artifact",'
+refused "a truncated artifact line" "$T/bad14" "bad14:$aline: column "
+# found only while building (pass 2): the same envelope twice, after the last statement
+edited "$T/bad15" $((alast + 1)) "$alast" "$(sed -n "${aline}p" "$T/d0")"
+refused "an artifact statement twice" "$T/bad15" "bad15:$((alast + 1)): a duplicate of an earlier line"
+{ echo '{"record":"accord-dump","version":1}'; sed -n "${aline}p" "$T/d0"; } >"$T/bad16"
+refused "an artifact in a version-1 dump" "$T/bad16" "bad16:2: an artifact record in a version 1 dump \\(version 2 has them\\)"
 printf '{"record":"accord-dump","version":3}\n' >"$T/bad9"
 refused "a future format version" "$T/bad9" "bad9:1: dump format version 3: this accord reads versions 1 to 2"
 A dump --dir "$N4" >"$T/d4after" 2>/dev/null
