@@ -474,13 +474,22 @@ acc_store *acc_node_store(acc_node *n)
 	return n->store;
 }
 
+acc_status (*acc__node_store_hook)(acc_store *s);
+
 acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *err)
 {
 	acc_status st = acc_store_open_sqlite(n->conf.database, out, err);
-	if (st != ACC_OK)
+	if (st != ACC_OK) {
 		acc_error_set(err, st, NULL, "%s: %s", n->conf.database, err ? err->msg : "");
-	else
-		acc_store_tlog_set_signer(*out, acc_node_sign_checkpoint, (void *)n);
+		return st;
+	}
+	acc_store_tlog_set_signer(*out, acc_node_sign_checkpoint, (void *)n);
+	if (acc__node_store_hook && (st = acc__node_store_hook(*out)) != ACC_OK) {
+		acc_store_close(*out);
+		*out = NULL;
+		return acc_error_set(err, st, NULL, "%s: the benchmark hook failed",
+		                     n->conf.database);
+	}
 	return st;
 }
 

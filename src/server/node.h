@@ -158,6 +158,11 @@ acc_store *acc_node_store(acc_node *n);
  * owns *out (acc_store_close). */
 acc_status acc_node_store_open(const acc_node *n, acc_store **out, acc_error *err) ACC_WUR;
 
+/* Benchmarks only: when set, called on every handle acc_node_store_open
+ * opens (bench/node_nolog.c turns the transparency log off with it, to
+ * measure what the log costs the node's ingest). NULL in `accord`. */
+extern acc_status (*acc__node_store_hook)(acc_store *s);
+
 /* The node key's public half and its C2SP verifier key text
  * "<name>+<key id>+<base64(0x01 || public key)>" (out: at least 512 bytes). */
 void acc_node_public_key(const acc_node *n, uint8_t out[32]);
