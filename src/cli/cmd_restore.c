@@ -15,12 +15,24 @@
  *
  * Format versions 1 and 2 are read (2 adds the collections' require_signed
  * and public flags and the member-key records). Member keys are registered
- * (acc_store_member_key_add) and, when the dump says so, revoked, in the
- * order of their lines. A removed member's keys must be registered while it
- * is still a member, before its removal, yet its member line comes before
- * the key lines: pass 1 keeps those keys (few; memory follows the number of
- * removed members' keys) and pass 2 registers them at the member's line,
- * reporting a failure at the key's own line.
+ * (acc_store_member_key_add) in the order of their lines. A removed member's
+ * keys must be registered while it is still a member, before its removal,
+ * yet its member line comes before the key lines: pass 1 keeps those keys
+ * (few; memory follows the number of removed members' keys) and pass 2
+ * registers them at the member's line, revoking there those the dump marks
+ * revoked (the store revokes only a current member's key), and reports a
+ * failure at the key's own line.
+ *
+ * A current member's revoked key is registered at its line, but its
+ * revocation is held back (member and key id; memory follows the number of
+ * such keys) until every artifact and object line went in, then made in the
+ * order of the key lines. So in the new log every statement comes before
+ * the key-revoke leaf of the key that signed it, as it did on the old node
+ * (a key cannot sign after its revocation), and `accord artifact verify
+ * --node` answers on the new node as on the old. Objects are not checked
+ * against the log (their leaves name no key), but they go before the
+ * revocations too, so that the new log never shows a signed write after
+ * its key's revocation.
  *
  * Version 2 also carries artifact statements ({"record":"artifact"}, after
  * the member keys). Their envelope is a JSON value whose RFC 8785 form is
@@ -75,6 +87,14 @@ typedef struct held_key {
 	size_t line;
 } held_key;
 
+/* A current member's key registered by pass 2, to be revoked after the
+ * last line. */
+typedef struct late_revoke {
+	char *member;
+	char key_id[ACC_SIG_KEY_ID_SIZE];
+	size_t line;
+} late_revoke;
+
 typedef struct restorer {
 	const char *file; /* name for messages */
 	size_t line;
@@ -90,6 +110,8 @@ typedef struct restorer {
 	size_t nseen;
 	held_key *held; /* pass 1: removed members' keys */
 	size_t nheld;
+	late_revoke *late; /* pass 2: current members' keys to revoke at the end */
+	size_t nlate;
 	size_t roots, collections, members, grants, keys, artifacts, objects;
 } restorer;
 
@@ -443,17 +465,38 @@ static const char *identity_of(restorer *r, const char *member)
 	return NULL;
 }
 
-/* Register a key and revoke it when the dump says it was revoked. */
+/* Register a key (its id into kid) and, when revoke_now, revoke it at once. */
 static acc_status put_key(restorer *r, acc_store *st, const char *member, const char *public_key,
-                          int revoked)
+                          int revoke_now, char kid[ACC_SIG_KEY_ID_SIZE])
 {
-	char kid[ACC_SIG_KEY_ID_SIZE];
 	acc_status s = acc_store_member_key_add(st, member, public_key, kid, &r->err);
-	if (s == ACC_OK && revoked)
+	if (s == ACC_OK && revoke_now)
 		s = acc_store_member_key_revoke(st, member, kid, &r->err);
 	if (s == ACC_OK)
 		r->keys++;
 	return s;
+}
+
+/* A current member's key line: register the key now; when the dump marks
+ * it revoked, note the revocation for put_late_revocations. */
+static acc_status put_current_key(restorer *r, acc_store *st, const json_t *v)
+{
+	const char *member = str(v, "member");
+	char kid[ACC_SIG_KEY_ID_SIZE];
+	acc_status s = put_key(r, st, member, str(v, "public_key"), 0, kid);
+	if (s != ACC_OK || !json_is_true(json_object_get(v, "revoked")))
+		return s;
+	late_revoke *nl = realloc(r->late, (r->nlate + 1) * sizeof *nl);
+	if (!nl)
+		return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
+	r->late = nl;
+	late_revoke *l = &nl[r->nlate];
+	if (!(l->member = strdup(member)))
+		return acc_error_set(&r->err, ACC_ENOMEM, NULL, "out of memory");
+	memcpy(l->key_id, kid, sizeof l->key_id);
+	l->line = r->line;
+	r->nlate++;
+	return ACC_OK;
 }
 
 static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
@@ -469,9 +512,10 @@ static acc_status put_member(restorer *r, acc_store *st, const json_t *v)
 	acc_status s = acc_store_member_add(st, &m, &r->err);
 	/* a removed member's keys go in while it is a member; a failure is
 	 * reported at the key's line (pass 2 stops there) */
+	char kid[ACC_SIG_KEY_ID_SIZE];
 	for (size_t i = 0; s == ACC_OK && removed && i < r->nheld; i++)
 		if (!strcmp(r->held[i].member, m.name) &&
-		    (s = put_key(r, st, m.name, r->held[i].public_key, r->held[i].revoked)) !=
+		    (s = put_key(r, st, m.name, r->held[i].public_key, r->held[i].revoked, kid)) !=
 		        ACC_OK)
 			r->line = r->held[i].line;
 	if (s == ACC_OK && removed)
@@ -647,8 +691,7 @@ static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc
 		const seen_member *m = find_seen(r, str(v, "member"));
 		/* a removed member's keys went in at its member line */
 		if (!m || !m->removed)
-			s = put_key(r, st, str(v, "member"), str(v, "public_key"),
-			            json_is_true(json_object_get(v, "revoked")));
+			s = put_current_key(r, st, v);
 		break;
 	}
 	case K_ARTIFACT:
@@ -659,6 +702,28 @@ static acc_status apply(restorer *r, acc_store *st, const json_t *v, kind k, acc
 		break;
 	}
 	return s;
+}
+
+/* After the last line: revoke the current members' keys put_current_key
+ * noted, in the order of their lines, in the open transaction (or a new
+ * one). Non-zero (printed at the key's line) on failure. */
+static int put_late_revocations(restorer *r, acc_store *st, int *open)
+{
+	for (size_t i = 0; i < r->nlate; i++) {
+		r->line = r->late[i].line;
+		if (!*open) {
+			if (acc_store_begin(st, &r->err) != ACC_OK)
+				return fail(r, "%s", r->err.msg);
+			*open = 1;
+		}
+		acc_error_clear(&r->err);
+		acc_status s =
+		    acc_store_member_key_revoke(st, r->late[i].member, r->late[i].key_id, &r->err);
+		if (s != ACC_OK)
+			return fail(r, "revoking the key: %s",
+			            r->err.msg[0] ? r->err.msg : acc_strerror(s));
+	}
+	return 0;
 }
 
 static int pass2(restorer *r, FILE *f, acc_store *st)
@@ -706,6 +771,8 @@ static int pass2(restorer *r, FILE *f, acc_store *st)
 		}
 	}
 	if (got < 0)
+		rc = 1;
+	if (!rc && put_late_revocations(r, st, &open))
 		rc = 1;
 	if (open) {
 		if (rc)
@@ -1010,6 +1077,9 @@ out:
 		free(rs.held[i].public_key);
 	}
 	free(rs.held);
+	for (size_t i = 0; i < rs.nlate; i++)
+		free(rs.late[i].member);
+	free(rs.late);
 	free(db);
 	free(tmp);
 	free(bak);
@@ -1024,8 +1094,9 @@ const cli_command cli_cmd_restore = {
     "Replace the node's database with the content of FILE, the output of 'accord dump':\n"
     "api roots, collections (with their require-signed and public flags), members\n"
     "(their secrets keep working), grants, members' signing keys (revoked ones\n"
-    "revoked again), artifact statements and every object version with its\n"
-    "date_added and publishing member. Dump format versions 1 and 2 are read. All or\n"
+    "revoked again, a current member's after the statements and objects),\n"
+    "artifact statements and every object version with its date_added and\n"
+    "publishing member. Dump format versions 1 and 2 are read. All or\n"
     "nothing: the file is checked, the new database is built beside the old one and\n"
     "takes its place only when every line went in; a bad line is reported as\n"
     "FILE:LINE: why and the node is unchanged. The replaced database is kept as\n"
