@@ -242,13 +242,13 @@ bench_tlog() {
 	# The node's ingest path itself: bench_taxii_ingest (4 clients, 100
 	# envelopes of 1,000 indicators over HTTP) against `accord serve` (log
 	# on) and bench_node_nolog (the same server, its store handles with the
-	# log off), each on a fresh node, alternating; the best run of each.
+	# log off), each on a fresh node, alternating. Single runs on a shared
+	# 2-vCPU machine scatter by 10-20%, and one fast outlier decides a
+	# best-of ratio, so the goal row takes the medians of the rounds.
 	_nolog=$BENCH_BIN/bench_node_nolog
 	_accord=${BENCH_ACCORD:-$(dirname "$BENCH_BIN")/accord}
 	[ -x "$_nolog" ] || die "missing $_nolog (run make build)"
-	_rounds=${BENCH_TLOG_NODE_ROUNDS:-3}
-	_on_best=0
-	_off_best=0
+	_rounds=${BENCH_TLOG_NODE_ROUNDS:-5}
 	_on_all=""
 	_off_all=""
 	_r=1
@@ -257,22 +257,35 @@ bench_tlog() {
 			if [ "$_mode" = on ]; then _srv=$_accord; else _srv=$_nolog; fi
 			node_ingest "$_srv" "tlog-$_mode-$_r"
 			if [ "$_mode" = on ]; then
-				_on_all="${_on_all:+$_on_all/}$_ops"
-				[ "$_ops" -gt "$_on_best" ] && _on_best=$_ops
+				_on_all="${_on_all:+$_on_all }$_ops"
 			else
-				_off_all="${_off_all:+$_off_all/}$_ops"
-				[ "$_ops" -gt "$_off_best" ] && _off_best=$_ops
+				_off_all="${_off_all:+$_off_all }$_ops"
 			fi
 		done
 		_r=$((_r + 1))
 	done
-	printf '\n== transparency log on the node'"'"'s ingest path (bench_taxii_ingest: 4 clients, 100 envelopes of 1000 indicators, HTTP, best of %s alternating) ==\n' "$_rounds"
+	# shellcheck disable=SC2086 # the lists are words
+	_on_med=$(median $_on_all)
+	# shellcheck disable=SC2086
+	_off_med=$(median $_off_all)
+	printf '\n== transparency log on the node'"'"'s ingest path (bench_taxii_ingest: 4 clients, 100 envelopes of 1000 indicators, HTTP, %s alternating rounds) ==\n' "$_rounds"
 	printf '%-44s %14s %14s\n' "" "log off" "log on"
-	printf '%-44s %14s %14s\n' "objects/s, best" "$_off_best" "$_on_best"
-	printf '%-44s %14s %14s\n' "objects/s, every round" "$_off_all" "$_on_all"
-	_ratio=$(calc 'f > 0 ? sprintf("%.3f", n / f) : 0' -v n="$_on_best" -v f="$_off_best")
-	goal_row "ratio, objects/s (on / off), node" "$_ratio" ">=" 0.90 ""
+	printf '%-44s %14s %14s\n' "objects/s, median" "$_off_med" "$_on_med"
+	# shellcheck disable=SC2086
+	printf '%-44s %14s %14s\n' "objects/s, best" "$(maxof $_off_all)" "$(maxof $_on_all)"
+	printf '%-44s   %s\n' "objects/s, every round, log off" "$(echo "$_off_all" | tr ' ' /)"
+	printf '%-44s   %s\n' "objects/s, every round, log on" "$(echo "$_on_all" | tr ' ' /)"
+	_ratio=$(calc 'f > 0 ? sprintf("%.3f", n / f) : 0' -v n="$_on_med" -v f="$_off_med")
+	goal_row "ratio of the medians (on / off), node" "$_ratio" ">=" 0.90 ""
 }
+
+# median N...: the middle value (the mean of the two middle ones for an
+# even count); maxof N...: the largest.
+median() {
+	printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.0f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+maxof() { printf '%s\n' "$@" | sort -n | tail -1; }
 
 # node_ingest SERVER NAME: a fresh node in $WORK/NAME served by SERVER
 # (accord or bench_node_nolog, same options), bench_taxii_ingest against it;
