@@ -4221,9 +4221,11 @@ static acc_status object_row(struct sq *q, sqlite3_stmt *st, const acc_store_que
 		return r;
 	o->version_from_date_added = sqlite3_column_int(st, 7);
 	o->media_type = col_text(st, 8);
-	if (!o->media_type) {
-		snprintf(q->media_type, sizeof(q->media_type), "%s%s", media_prefix,
-		         o->spec_version ? o->spec_version : "");
+	if (!o->media_type) { /* per row: no printf */
+		size_t pl = sizeof(media_prefix) - 1;
+		memcpy(q->media_type, media_prefix, pl);
+		copy_text(q->media_type + pl, sizeof(q->media_type) - pl,
+		          o->spec_version ? o->spec_version : "");
 		o->media_type = q->media_type;
 	}
 	o->member = col_text(st, 9);
