@@ -72,6 +72,9 @@ static acc_wal_keeper wal_keeper;
 /* The committer's handle copies the WAL back itself only past this many
  * pages (512 MiB), should the keeper fall behind. */
 #define WRITER_AUTOCHECKPOINT 65536
+/* POSTs waiting for a pool thread, per thread: past it a POST is answered
+ * 503 with Retry-After (each waiting POST holds its body in memory). */
+#define POST_QUEUE_PER_THREAD 4
 
 typedef struct query_ctx {
 	exchange *x;
@@ -287,7 +290,16 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *c, const
 		x->job.fn = run_post;
 		x->job.arg = x;
 		MHD_suspend_connection(c);
-		acc_pool_submit(post_pool, &x->job);
+		if (!acc_pool_submit(post_pool, &x->job)) {
+			/* Full (or stopping): answer at once, resumed by us. */
+			acc_taxii_error(&x->rs, 503,
+			                "the node's queue of requests to write is full (%u a "
+			                "thread), or it is stopping; send this one again",
+			                POST_QUEUE_PER_THREAD);
+			x->rs.retry_after = 1;
+			x->ready = 1;
+			MHD_resume_connection(c);
+		}
 		return MHD_YES;
 	}
 	acc_http_response_init(&rs);
@@ -314,6 +326,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	if (!x)
 		return;
 	acc_buf_free(&x->body);
+	/* an answer the pool made for a client that left before it was sent
+	 * (libmicrohttpd closes such a connection on resume without calling
+	 * the access handler again) */
+	acc_buf_free(&x->rs.body);
 	acc_arena_free(&x->arena);
 	acc_free(x);
 	*con_cls = NULL;
@@ -419,7 +435,9 @@ static void wipe_free(char *s)
 	}
 }
 
-/* Stop the POST pool (running what was submitted) and the committer. */
+/* Stop the POST pool (running what was submitted), the WAL keeper and the
+ * committer. Only once libmicrohttpd has stopped: its threads may still
+ * submit (and are refused once the pool is closed). */
 static void stop_pipeline(acc_committer *c)
 {
 	acc_pool_stop(post_pool);
@@ -455,10 +473,20 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	acc_status st = parse_listen(listen, &ss, &sl, host, sizeof(host), err);
 	if (st != ACC_OK)
 		return st;
+	/* Block the stop signals before any thread starts, so that every
+	 * thread inherits the mask and only this one takes them (sigwait). */
+	sigset_t stop, old;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	signal(SIGPIPE, SIG_IGN);
 	/* Store handles: one per libmicrohttpd thread and one per pool thread,
 	 * so that reads never wait for a handle held by a POST. */
-	if ((st = acc_server_init(&srv, n, 2 * threads, err)) != ACC_OK)
+	if ((st = acc_server_init(&srv, n, 2 * threads, err)) != ACC_OK) {
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return st;
+	}
 	acc_committer committer;
 	acc_committer_init(&committer, 32);
 	srv.committer = &committer;
@@ -469,13 +497,15 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	        ACC_OK ||
 	    (st = acc_node_store_open(n, &keeper_store, err)) != ACC_OK ||
 	    (st = acc_wal_keeper_start(&wal_keeper, keeper_store, err)) != ACC_OK ||
-	    (st = acc_pool_start(&post_pool, threads, err)) != ACC_OK) {
+	    (st = acc_pool_start(&post_pool, threads, (size_t)threads * POST_QUEUE_PER_THREAD,
+	                         err)) != ACC_OK) {
 		if (!wal_keeper.started)
 			acc_store_close(keeper_store);
 		acc_wal_keeper_stop(&wal_keeper);
 		acc_store_close(committer.store);
 		acc_committer_fini(&committer);
 		acc_server_fini(&srv);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return st;
 	}
 	committer.keeper = &wal_keeper;
@@ -487,18 +517,11 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 			wipe_free(cert);
 			stop_pipeline(&committer);
 			acc_server_fini(&srv);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			return ACC_EIO;
 		}
 		srv.tls = 1;
 	}
-
-	/* Block the stop signals in every thread; this one takes them. */
-	sigset_t stop, old;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	signal(SIGPIPE, SIG_IGN);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_ALLOW_SUSPEND_RESUME |
 	                 (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (cert ? MHD_USE_TLS : 0);
@@ -517,9 +540,9 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	wipe_free(cert);
 	wipe_free(key);
 	if (!d) {
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		stop_pipeline(&committer);
 		acc_server_fini(&srv);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return acc_error_set(err, ACC_EIO, NULL,
 		                     "cannot listen on %s (address in use, or a bad TLS "
 		                     "certificate or key)",
@@ -541,19 +564,23 @@ acc_status acc_server_run(acc_node *n, const acc_serve_options *opt, acc_error *
 	int sig = 0;
 	while (sigwait(&stop, &sig) != 0)
 		;
+	/* The listening socket stays open until the daemon has stopped: its
+	 * threads may still use it (libmicrohttpd's MHD_quiesce_daemon). */
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
-		close(ls);
 	struct timespec tick = {0, 20 * 1000 * 1000};
 	for (int i = 0; i < 1500 && atomic_load(&srv.inflight) > 0; i++)
 		nanosleep(&tick, NULL);
-	/* POSTs still running finish (their connections are resumed) before
-	 * the daemon stops: nothing is abandoned inside a commit. */
-	stop_pipeline(&committer);
+	/* From here a POST is answered 503; those taken finish (their
+	 * connections are resumed, nothing is abandoned inside a commit), so
+	 * no connection is suspended when the daemon stops. */
+	acc_pool_close(post_pool);
 	for (int i = 0; i < 250 && atomic_load(&srv.inflight) > 0; i++)
 		nanosleep(&tick, NULL); /* their answers leave */
 	MHD_stop_daemon(d);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	stop_pipeline(&committer);
 	acc_server_fini(&srv);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return ACC_OK;
 }

@@ -21,9 +21,12 @@
 
 struct acc_pool {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
+	pthread_cond_t cond; /* jobs to run, or stopping */
+	pthread_cond_t idle; /* a job ended */
 	acc_pool_job *head, *tail;
-	int stopping;
+	size_t queued, max_queued;
+	unsigned running;
+	int closed, stopping;
 	unsigned n;
 	pthread_t th[];
 };
@@ -41,15 +44,19 @@ static void *pool_main(void *arg)
 		p->head = j->next;
 		if (!p->head)
 			p->tail = NULL;
+		p->queued--;
+		p->running++;
 		pthread_mutex_unlock(&p->lock);
 		j->fn(j->arg); /* may free j */
 		pthread_mutex_lock(&p->lock);
+		p->running--;
+		pthread_cond_broadcast(&p->idle);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-acc_status acc_pool_start(acc_pool **out, unsigned n, acc_error *err)
+acc_status acc_pool_start(acc_pool **out, unsigned n, size_t max_queued, acc_error *err)
 {
 	*out = NULL;
 	if (n < 1 || n > 64)
@@ -59,27 +66,46 @@ acc_status acc_pool_start(acc_pool **out, unsigned n, acc_error *err)
 		return acc_error_set(err, ACC_ENOMEM, NULL, "out of memory starting the pool");
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
+	pthread_cond_init(&p->idle, NULL);
+	p->max_queued = max_queued ? max_queued : SIZE_MAX;
 	for (; p->n < n; p->n++) {
 		if (pthread_create(&p->th[p->n], NULL, pool_main, p) != 0) {
+			unsigned made = p->n;
 			acc_pool_stop(p);
-			return acc_error_set(err, ACC_ENOMEM, NULL, "cannot start pool thread %u",
-			                     n);
+			return acc_error_set(err, ACC_ENOMEM, NULL,
+			                     "cannot start pool thread %u of %u", made + 1, n);
 		}
 	}
 	*out = p;
 	return ACC_OK;
 }
 
-void acc_pool_submit(acc_pool *p, acc_pool_job *job)
+int acc_pool_submit(acc_pool *p, acc_pool_job *job)
 {
 	job->next = NULL;
 	pthread_mutex_lock(&p->lock);
-	if (p->tail)
-		p->tail->next = job;
-	else
-		p->head = job;
-	p->tail = job;
-	pthread_cond_signal(&p->cond);
+	int ok = !p->closed && p->queued < p->max_queued;
+	if (ok) {
+		if (p->tail)
+			p->tail->next = job;
+		else
+			p->head = job;
+		p->tail = job;
+		p->queued++;
+		pthread_cond_signal(&p->cond);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return ok;
+}
+
+void acc_pool_close(acc_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->closed = 1;
+	while (p->head || p->running)
+		pthread_cond_wait(&p->idle, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -88,6 +114,7 @@ void acc_pool_stop(acc_pool *p)
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->lock);
+	p->closed = 1;
 	p->stopping = 1;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
@@ -95,6 +122,7 @@ void acc_pool_stop(acc_pool *p)
 		pthread_join(p->th[i], NULL);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
+	pthread_cond_destroy(&p->idle);
 	acc_free(p);
 }
 
@@ -217,17 +245,25 @@ static acc_status write_group(acc_store *s, acc_commit_job *list, acc_commit_job
 
 /* Write list as one group; when that fails and it holds several jobs, each
  * alone, so that only the failing ones fail. Sets every job's result. */
-static void write_jobs(acc_store *s, acc_commit_job *list, size_t n)
+static void write_jobs(acc_store *s, acc_commit_job *list, size_t n, uint64_t *jobs,
+                       uint64_t *groups)
 {
 	acc_commit_job *failed = NULL;
 	acc_error err;
 	acc_error_clear(&err);
 	acc_status st = write_group(s, list, &failed, &err);
-	if (st == ACC_OK || n == 1) {
+	/* Alone again only when one job's writes failed: a failure to begin or
+	 * commit (the database locked by another process past the busy
+	 * timeout, an I/O error) would fail each of them alone too, slowly. */
+	if (st == ACC_OK || n == 1 || !failed) {
 		for (acc_commit_job *j = list; j; j = j->next) {
 			j->result = st;
 			j->err = err;
 			j->group = n;
+		}
+		if (st == ACC_OK) {
+			*jobs += n;
+			*groups += 1;
 		}
 		return;
 	}
@@ -240,6 +276,10 @@ static void write_jobs(acc_store *s, acc_commit_job *list, size_t n)
 		j->result = write_group(s, j, &failed, &j->err);
 		j->group = 1;
 		j->next = next;
+		if (j->result == ACC_OK) {
+			*jobs += 1;
+			*groups += 1;
+		}
 	}
 }
 
@@ -250,7 +290,8 @@ acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job)
 	job->group = 0;
 	acc_error_clear(&job->err);
 	if (!c) { /* no committer (a server run without http.c): alone */
-		write_jobs(s, job, 1);
+		uint64_t jobs = 0, groups = 0;
+		write_jobs(s, job, 1, &jobs, &groups);
 		return job->result;
 	}
 	pthread_mutex_lock(&c->lock);
@@ -280,12 +321,13 @@ acc_status acc_commit(acc_committer *c, acc_store *s, acc_commit_job *job)
 
 		struct timespec t0, t1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		write_jobs(c->store ? c->store : s, list, n);
+		uint64_t jobs = 0, groups = 0;
+		write_jobs(c->store ? c->store : s, list, n, &jobs, &groups);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 
 		pthread_mutex_lock(&c->lock);
-		c->jobs += n;
-		c->groups++;
+		c->jobs += jobs;
+		c->groups += groups;
 		c->write_seconds +=
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 		for (acc_commit_job *j = list; j;) {

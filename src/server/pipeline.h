@@ -25,7 +25,8 @@
 #include "accord/store.h"
 
 /* ---- the pool ------------------------------------------------------------------------------
- * FIFO; a job is caller-owned storage, so submitting cannot fail. */
+ * FIFO; a job is caller-owned storage. At most max_queued jobs wait (0: no
+ * bound): past that, and once closed, submitting refuses. */
 typedef struct acc_pool_job {
 	void (*fn)(void *arg);
 	void *arg;
@@ -35,10 +36,14 @@ typedef struct acc_pool_job {
 typedef struct acc_pool acc_pool;
 
 /* Start n threads (1..64). */
-acc_status acc_pool_start(acc_pool **out, unsigned n, acc_error *err) ACC_WUR;
-/* Run job->fn(job->arg) on some pool thread, in submission order. */
-void acc_pool_submit(acc_pool *p, acc_pool_job *job);
-/* Run every job already submitted, then join the threads and free p. */
+acc_status acc_pool_start(acc_pool **out, unsigned n, size_t max_queued, acc_error *err) ACC_WUR;
+/* Run job->fn(job->arg) on some pool thread, in submission order: 1. 0 when
+ * the queue is full or the pool closed (job not taken). */
+int acc_pool_submit(acc_pool *p, acc_pool_job *job) ACC_WUR;
+/* Refuse new jobs, then wait until every job taken has run. p stays valid
+ * (submissions keep being refused) until acc_pool_stop. NULL: no-op. */
+void acc_pool_close(acc_pool *p);
+/* Close, run every job already submitted, join the threads, free p. */
 void acc_pool_stop(acc_pool *p);
 
 /* ---- group commit ------------------------------------------------------------------------
@@ -94,8 +99,9 @@ typedef struct acc_committer {
 	 * leader's: the only writer in the process, its page cache stays valid
 	 * (another handle's write would make it read its pages again). */
 	acc_store *store;
-	/* counters (under lock): requests written, transactions that wrote
-	 * them, and the seconds leaders spent writing */
+	/* counters (under lock): requests written and the transactions that
+	 * committed them (failed ones are not counted), and the seconds
+	 * leaders spent writing */
 	uint64_t jobs, groups;
 	double write_seconds;
 	acc_wal_keeper *keeper; /* kicked after each group (may be NULL) */

@@ -33,17 +33,56 @@ static void test_pool_runs_everything(void **state)
 	(void)state;
 	acc_pool *p = NULL;
 	acc_error err;
-	assert_int_equal(acc_pool_start(&p, 0, &err), ACC_EINVAL);
-	assert_int_equal(acc_pool_start(&p, 3, &err), ACC_OK);
+	assert_int_equal(acc_pool_start(&p, 0, 0, &err), ACC_EINVAL);
+	assert_int_equal(acc_pool_start(&p, 3, 0, &err), ACC_OK);
 	acc_pool_job jobs[200];
 	atomic_store(&ran, 0);
 	for (int i = 0; i < 200; i++) {
 		jobs[i].fn = count_job;
 		jobs[i].arg = NULL;
-		acc_pool_submit(p, &jobs[i]);
+		assert_int_equal(acc_pool_submit(p, &jobs[i]), 1);
 	}
 	acc_pool_stop(p); /* runs what was submitted, then joins */
 	assert_int_equal(atomic_load(&ran), 200);
+}
+
+/* A bounded queue refuses past its size; a closed pool refuses and close
+ * returns only when every job taken has run. */
+static atomic_int gate, started;
+
+static void gated_job(void *arg)
+{
+	(void)arg;
+	atomic_fetch_add(&started, 1);
+	while (!atomic_load(&gate))
+		usleep(1000);
+	atomic_fetch_add(&ran, 1);
+}
+
+static void test_pool_bounded_and_close(void **state)
+{
+	(void)state;
+	acc_pool *p = NULL;
+	acc_error err;
+	atomic_store(&ran, 0);
+	atomic_store(&gate, 0);
+	atomic_store(&started, 0);
+	assert_int_equal(acc_pool_start(&p, 1, 2, &err), ACC_OK);
+	acc_pool_job j[5];
+	for (int i = 0; i < 5; i++)
+		j[i] = (acc_pool_job){.fn = gated_job};
+	assert_int_equal(acc_pool_submit(p, &j[0]), 1);
+	while (!atomic_load(&started)) /* the thread took the first: none waits */
+		usleep(1000);
+	assert_int_equal(acc_pool_submit(p, &j[1]), 1);
+	assert_int_equal(acc_pool_submit(p, &j[2]), 1);
+	assert_int_equal(acc_pool_submit(p, &j[3]), 0); /* two wait already */
+	atomic_store(&gate, 1);
+	acc_pool_close(p);
+	assert_int_equal(atomic_load(&ran), 3); /* close waited for all taken */
+	assert_int_equal(acc_pool_submit(p, &j[4]), 0); /* closed */
+	acc_pool_stop(p);
+	assert_int_equal(atomic_load(&ran), 3);
 }
 
 /* ---- group commit ------------------------------------------------------------------------ */
@@ -304,6 +343,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pool_runs_everything),
+	    cmocka_unit_test(test_pool_bounded_and_close),
 	    cmocka_unit_test_setup_teardown(test_groups_under_contention, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failure_stays_with_its_job, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_committer, setup, teardown),
