@@ -292,19 +292,42 @@ maxof() { printf '%s\n' "$@" | sort -n | tail -1; }
 # sets _ops (objects/s). Everything stored is checked by the client.
 node_ingest() {
 	_d=$WORK/$2
-	_ident=identity--5b0e4c1d-2f3a-4b6c-8d7e-9f0a1b2c3d4e
+	node_up "$1" "$_d" "$2" 4
+	if ! ACCORD_USER=bench ACCORD_SECRET=$_secret "$BENCH_BIN/bench_taxii_ingest" \
+		--url "http://127.0.0.1:$_port/default/" --collection "$_coll" --identity "$_ident" \
+		--clients 4 --envelopes 100 --seed "$BENCH_SEED" --server-pid "$_spid" \
+		>"$_d/ingest.out" 2>"$_d/ingest.log"; then
+		cat "$_d/ingest.out" "$_d/ingest.log" >&2
+		die "$2: bench_taxii_ingest failed"
+	fi
+	_ops=$(awk '$1 == "objects_per_sec" { print $2 }' "$_d/ingest.out")
+	stop_servers
+	rm -rf "$_d"
+}
+
+# node_up SERVER DIR NAME THREADS: a new node in DIR/node (accord init), a
+# member "bench" with read and write on its collection, served by SERVER
+# (`accord`, run as `accord serve`, or bench_node_nolog, the same options)
+# on 127.0.0.1 with THREADS threads. Sets _coll, _ident, _secret (never on a
+# command line), _spid (also in SERVER_PIDS) and _port; dies naming NAME.
+node_up() {
 	_acc=${BENCH_ACCORD:-$(dirname "$BENCH_BIN")/accord}
-	mkdir -p "$_d"
-	"$_acc" init --dir "$_d/node" --name bench >"$_d.init" 2>&1 || die "$2: accord init failed"
-	_coll=$(sed -n 's/.*(collection \([0-9a-f-]*\), alias.*/\1/p' "$_d.init")
-	_secret=$("$_acc" member add bench --identity "$_ident" --dir "$_d/node" 2>>"$_d.init") ||
-		die "$2: accord member add failed"
-	"$_acc" grant bench "$_coll" --read --write --dir "$_d/node" >>"$_d.init" 2>&1 ||
-		die "$2: accord grant failed"
+	_ident=identity--5b0e4c1d-2f3a-4b6c-8d7e-9f0a1b2c3d4e
+	mkdir -p "$2"
+	if ! "$_acc" init --dir "$2/node" --name bench >"$2/init.out" 2>&1; then
+		cat "$2/init.out" >&2
+		die "$3: accord init failed"
+	fi
+	_coll=$(sed -n 's/.*(collection \([0-9a-f-]*\), alias.*/\1/p' "$2/init.out")
+	[ -n "$_coll" ] || die "$3: no collection id in accord init's output"
+	_secret=$("$_acc" member add bench --identity "$_ident" --dir "$2/node" 2>>"$2/init.out") ||
+		die "$3: accord member add failed"
+	"$_acc" grant bench "$_coll" --read --write --dir "$2/node" >>"$2/init.out" 2>&1 ||
+		die "$3: accord grant failed"
 	if [ "$1" = "$_acc" ]; then
-		"$1" serve --dir "$_d/node" --listen 127.0.0.1:0 --threads 4 >"$_d.out" 2>"$_d.log" &
+		"$1" serve --dir "$2/node" --listen 127.0.0.1:0 --threads "$4" >"$2/serve.out" 2>"$2/serve.log" &
 	else
-		"$1" --dir "$_d/node" --listen 127.0.0.1:0 --threads 4 >"$_d.out" 2>"$_d.log" &
+		"$1" --dir "$2/node" --listen 127.0.0.1:0 --threads "$4" >"$2/serve.out" 2>"$2/serve.log" &
 	fi
 	_spid=$!
 	SERVER_PIDS="$SERVER_PIDS $_spid"
@@ -312,20 +335,13 @@ node_ingest() {
 	_n=0
 	while [ -z "$_port" ] && [ "$_n" -lt 100 ] && alive "$_spid"; do
 		sleep 0.1
-		_port=$(sed -n 's|^accord: serving http://127\.0\.0\.1:\([0-9]*\)/taxii2/$|\1|p' "$_d.out")
+		_port=$(sed -n 's|^accord: serving http://127\.0\.0\.1:\([0-9]*\)/taxii2/$|\1|p' "$2/serve.out")
 		_n=$((_n + 1))
 	done
-	[ -n "$_port" ] || { cat "$_d.log" >&2; die "$2: the server did not start"; }
-	if ! ACCORD_USER=bench ACCORD_SECRET=$_secret "$BENCH_BIN/bench_taxii_ingest" \
-		--url "http://127.0.0.1:$_port/default/" --collection "$_coll" --identity "$_ident" \
-		--clients 4 --envelopes 100 --seed "$BENCH_SEED" --server-pid "$_spid" \
-		>"$_d.ingest" 2>"$_d.ingest.log"; then
-		cat "$_d.ingest" "$_d.ingest.log" >&2
-		die "$2: bench_taxii_ingest failed"
+	if [ -z "$_port" ]; then
+		cat "$2/serve.log" >&2
+		die "$3: the server did not start"
 	fi
-	_ops=$(awk '$1 == "objects_per_sec" { print $2 }' "$_d.ingest")
-	stop_servers
-	rm -rf "$_d"
 }
 
 # ---- compiled indicator matcher (bench/match.c) ------------------------------------
@@ -518,39 +534,12 @@ bench_taxii() {
 	mkdir -p "$_t/www" "$_t/nginx/tmp"
 
 	# The node: a member with read and write on the collection, and its identity.
-	_node=$_t/node
-	_ident=identity--5b0e4c1d-2f3a-4b6c-8d7e-9f0a1b2c3d4e
-	if ! "$_accord" init --dir "$_node" --name bench >"$_t/init.out" 2>&1; then
-		cat "$_t/init.out" >&2
-		die "taxii: accord init failed"
-	fi
-	_coll=$(sed -n 's/.*(collection \([0-9a-f-]*\), alias.*/\1/p' "$_t/init.out")
-	[ -n "$_coll" ] || die "taxii: no collection id in accord init's output"
-	_secret=$("$_accord" member add bench --identity "$_ident" --dir "$_node" 2>>"$_t/init.out") ||
-		die "taxii: accord member add failed"
-	"$_accord" grant bench "$_coll" --read --write --dir "$_node" >>"$_t/init.out" 2>&1 ||
-		die "taxii: accord grant failed"
+	node_up "$_accord" "$_t" taxii "$_threads"
 	# The secret stays out of command lines: curl and wrk read it from files.
 	printf 'Authorization: Bearer %s\nAccept: application/taxii+json;version=2.1\n' \
 		"$_secret" >"$_t/headers"
 	printf 'wrk.headers["Authorization"] = "Bearer %s"\nwrk.headers["Accept"] = "application/taxii+json;version=2.1"\n' \
 		"$_secret" >"$_t/auth.lua"
-
-	"$_accord" serve --dir "$_node" --listen 127.0.0.1:0 --threads "$_threads" \
-		>"$_t/serve.out" 2>"$_t/serve.log" &
-	_spid=$!
-	SERVER_PIDS="$SERVER_PIDS $_spid"
-	_port=""
-	_n=0
-	while [ -z "$_port" ] && [ "$_n" -lt 100 ] && alive "$_spid"; do
-		sleep 0.1
-		_port=$(sed -n 's|^accord: serving http://127\.0\.0\.1:\([0-9]*\)/taxii2/$|\1|p' "$_t/serve.out")
-		_n=$((_n + 1))
-	done
-	if [ -z "$_port" ]; then
-		cat "$_t/serve.log" >&2
-		die "taxii: accord serve did not start"
-	fi
 	_root=http://127.0.0.1:$_port/default/
 	_load=$(awk '{ print $1 }' /proc/loadavg 2>/dev/null || echo '?')
 
