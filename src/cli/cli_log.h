@@ -94,7 +94,7 @@ extern const cli_command cli_cmd_witness_remove;
 extern const cli_command cli_cmd_witness_key;
 extern const cli_command cli_cmd_log_witness;
 
-/* A verifier key of the given type (ACC_TLOG_SIG_ED25519 or
+/* (util_log.c) A verifier key of the given type (ACC_TLOG_SIG_ED25519 or
  * ACC_TLOG_SIG_COSIG_V1) from the option opt's argument: the contents of
  * the file arg, or arg itself when no such file exists. text (may be NULL)
  * gets the key text without its newline. CLI_OK, or CLI_USAGE with the

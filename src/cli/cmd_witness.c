@@ -23,40 +23,6 @@
 #include "node.h"
 #include "server.h"
 
-int cli_verifier_arg(const char *cmd, const char *opt, const char *arg, uint8_t type,
-                     acc_tlog_verifier *out, acc_buf *text)
-{
-	struct stat sb;
-	char *buf = NULL;
-	size_t len = 0;
-	if (stat(arg, &sb) == 0) {
-		if (!(buf = cli_read_file(arg, &len)))
-			return CLI_USAGE;
-	} else if (!(buf = strdup(arg))) {
-		cli_errorf("%s: out of memory", cmd);
-		return CLI_USAGE;
-	} else {
-		len = strlen(buf);
-	}
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		len--;
-	acc_error err;
-	acc_error_clear(&err);
-	int rc = CLI_OK;
-	if (acc_tlog_verifier_parse(buf, len, out, &err) != ACC_OK || out->type != type) {
-		cli_errorf("%s: %s %s: not a verifier key of %s (name+hash+base64): %s", cmd, opt,
-		           arg,
-		           type == ACC_TLOG_SIG_ED25519 ? "Ed25519 note signatures (type 0x01)"
-		                                        : "cosignatures (type 0x04)",
-		           err.msg[0] ? err.msg : "another signature type");
-		rc = CLI_USAGE;
-	} else if (text) {
-		acc_buf_append(text, buf, len);
-	}
-	free(buf);
-	return rc;
-}
-
 /* An origin line: 1..ACC_LIMIT_TLOG_NAME bytes, no control character. */
 static int origin_valid(const char *o)
 {

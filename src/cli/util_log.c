@@ -59,9 +59,8 @@ int cli_log_fetch_failed(cli_log *l, const char *what, const acc_error *err)
 	return CLI_INVALID;
 }
 
-/* Read a verifier key: the contents of the file path, or path itself when
- * no such file exists and it looks like key text. */
-static int load_key_arg(cli_log *l, const char *arg, acc_tlog_verifier *out, acc_buf *text)
+int cli_verifier_arg(const char *cmd, const char *opt, const char *arg, uint8_t type,
+                     acc_tlog_verifier *out, acc_buf *text)
 {
 	struct stat sb;
 	char *buf = NULL;
@@ -69,34 +68,43 @@ static int load_key_arg(cli_log *l, const char *arg, acc_tlog_verifier *out, acc
 	if (stat(arg, &sb) == 0) {
 		if (!(buf = cli_read_file(arg, &len)))
 			return CLI_USAGE;
-	} else if (strchr(arg, '+')) {
-		len = strlen(arg);
-		if (!(buf = malloc(len + 1))) {
-			cli_errorf("%s: out of memory", l->cmd);
-			return CLI_USAGE;
-		}
-		memcpy(buf, arg, len + 1);
+	} else if (!(buf = strdup(arg))) {
+		cli_errorf("%s: out of memory", cmd);
+		return CLI_USAGE;
 	} else {
+		len = strlen(buf);
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	acc_error err;
+	acc_error_clear(&err);
+	int rc = CLI_OK;
+	if (acc_tlog_verifier_parse(buf, len, out, &err) != ACC_OK || out->type != type) {
+		cli_errorf("%s: %s %s: not a verifier key of %s (name+hash+base64): %s", cmd, opt,
+		           arg,
+		           type == ACC_TLOG_SIG_ED25519 ? "Ed25519 note signatures (type 0x01)"
+		                                        : "cosignatures (type 0x04)",
+		           err.msg[0] ? err.msg : "another signature type");
+		rc = CLI_USAGE;
+	} else if (text) {
+		acc_buf_append(text, buf, len);
+	}
+	free(buf);
+	return rc;
+}
+
+/* Read the log's verifier key for --pubkey: as cli_verifier_arg, with a
+ * hint when the argument is neither a file nor key text. */
+static int load_key_arg(cli_log *l, const char *arg, acc_tlog_verifier *out, acc_buf *text)
+{
+	struct stat sb;
+	if (stat(arg, &sb) != 0 && !strchr(arg, '+')) {
 		cli_errorf("%s: --pubkey %s: no such file (give the node's verifier key, "
 		           "`curl URL/log/key` or `accord node pubkey`)",
 		           l->cmd, arg);
 		return CLI_USAGE;
 	}
-	if (len > 0 && buf[len - 1] == '\n')
-		len--;
-	acc_error err;
-	acc_error_clear(&err);
-	int rc = CLI_OK;
-	if (acc_tlog_verifier_parse(buf, len, out, &err) != ACC_OK ||
-	    out->type != ACC_TLOG_SIG_ED25519) {
-		cli_errorf("%s: --pubkey %s: not a verifier key of Ed25519 note signatures: %s",
-		           l->cmd, arg, err.msg[0] ? err.msg : "another signature type");
-		rc = CLI_USAGE;
-	} else {
-		acc_buf_append(text, buf, len);
-	}
-	free(buf);
-	return rc;
+	return cli_verifier_arg(l->cmd, "--pubkey", arg, ACC_TLOG_SIG_ED25519, out, text);
 }
 
 /* Load the state file, if there is one. */
