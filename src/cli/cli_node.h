@@ -50,6 +50,20 @@ int cli_node_open(const char *cmd, const char *dir, struct acc_node **out);
 char *cli_secret_read(const char *cmd, size_t *len);
 void cli_secret_free(char *secret);
 
+/* A COLLECTION argument: an id, an alias, or ROOT/ALIAS; root (may be NULL)
+ * limits the search to one api root (a --root option; not together with
+ * ROOT/ALIAS). An id wins over aliases; an alias must name one collection.
+ * CLI_OK with *out filled (strings in the caller's buffers); CLI_INVALID
+ * with "accord: CMD: ...: no such collection" or the ambiguity printed;
+ * CLI_USAGE when the store failed. */
+typedef struct cli_collection_ref {
+	char id[64];
+	char root[80];
+	char label[160]; /* ROOT/ALIAS, or ROOT/ID without an alias */
+} cli_collection_ref;
+int cli_collection_resolve(const char *cmd, struct acc_store *st, const char *root,
+                           const char *arg, cli_collection_ref *out);
+
 /* Parse a decimal unsigned integer in [min, max] (no sign, no spaces). */
 int cli_parse_u64(const char *s, unsigned long long min, unsigned long long max,
                   unsigned long long *out);

@@ -130,30 +130,6 @@ const cli_command cli_cmd_collection_add = {
     collection_add,
 };
 
-/* Finding COLLECTION (an id or an alias) among every api root's
- * collections: an id wins; an alias must name exactly one collection. */
-typedef struct find_ctx {
-	const char *want;
-	char id[ACC_UUID_STRLEN];
-	char root[80];
-	size_t by_id, by_alias;
-} find_ctx;
-
-static int find_cb(void *ctx, const acc_store_collection *c)
-{
-	find_ctx *f = ctx;
-	int id_hit = strcmp(c->id, f->want) == 0;
-	if (!id_hit && (f->by_id || !c->alias || strcmp(c->alias, f->want) != 0))
-		return 0;
-	if (id_hit)
-		f->by_id++;
-	else
-		f->by_alias++;
-	snprintf(f->id, sizeof f->id, "%s", c->id);
-	snprintf(f->root, sizeof f->root, "%s", c->root);
-	return 0;
-}
-
 static int collection_set(int argc, char **argv)
 {
 	const char *cmd = "collection set", *dir = NULL, *root = NULL, *coll = NULL;
@@ -180,61 +156,23 @@ static int collection_set(int argc, char **argv)
 		return cli_usage_error(cmd, "no COLLECTION");
 	if (public_read < 0)
 		return cli_usage_error(cmd, "say --public or --private");
-	/* ROOT/ALIAS, as accord grant takes it, is --root ROOT ALIAS. */
-	char rootbuf[80];
-	const char *slash = strchr(coll, '/');
-	if (slash) {
-		size_t rl = (size_t)(slash - coll);
-		if (root || rl == 0 || rl >= sizeof rootbuf || !slash[1]) {
-			cli_errorf("%s: '%s': COLLECTION is an id, an alias or ROOT/ALIAS (or --root "
-			           "ROOT with an id or alias)",
-			           cmd, coll);
-			return CLI_INVALID;
-		}
-		memcpy(rootbuf, coll, rl);
-		rootbuf[rl] = '\0';
-		root = rootbuf;
-		coll = slash + 1;
-	}
 	acc_node *node = NULL;
 	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
 		return r;
 	acc_store *st = acc_node_store(node);
+	cli_collection_ref ref;
+	if ((r = cli_collection_resolve(cmd, st, root, coll, &ref)) != CLI_OK) {
+		acc_node_close(node);
+		return r;
+	}
 	acc_error err;
-	acc_status s;
-	find_ctx f = {.want = coll};
-	if (root) {
-		acc_store_collection c;
-		s = acc_store_collection_get(st, root, coll, &c, &err);
-		if (s == ACC_OK) {
-			snprintf(f.id, sizeof f.id, "%s", c.id);
-			snprintf(f.root, sizeof f.root, "%s", c.root);
-			f.by_id = 1;
-		}
-	} else {
-		s = acc_store_collection_list(st, NULL, find_cb, &f, &err);
-	}
-	if (s == ACC_ENOTFOUND || s == ACC_EINVAL || (s == ACC_OK && f.by_id + f.by_alias == 0)) {
-		cli_errorf("%s: %s%s%s: no such collection (see 'accord collection list')", cmd,
-		           root ? root : "", root ? "/" : "", coll);
-		acc_node_close(node);
-		return CLI_INVALID;
-	}
-	if (s == ACC_OK && !f.by_id && f.by_alias > 1) {
-		cli_errorf("%s: %s: the alias names collections in several api roots; give "
-		           "--root ROOT, ROOT/ALIAS or the id",
-		           cmd, coll);
-		acc_node_close(node);
-		return CLI_INVALID;
-	}
-	if (s == ACC_OK)
-		s = acc_store_collection_set_public(st, f.id, public_read, &err);
+	acc_status s = acc_store_collection_set_public(st, ref.id, public_read, &err);
 	acc_node_close(node);
 	if (s != ACC_OK) {
 		cli_errorf("%s: %s", cmd, err.msg);
 		return cli_exit_for(s);
 	}
-	printf("%s %s %s\n", f.root, f.id, public_read ? "public" : "private");
+	printf("%s %s %s\n", ref.root, ref.id, public_read ? "public" : "private");
 	return CLI_OK;
 }
 

@@ -15,35 +15,6 @@
 #include "cli_node.h"
 #include "node.h"
 
-typedef struct lookup {
-	const char *want_root; /* NULL: any */
-	const char *want;      /* id or alias */
-	char id[ACC_UUID_STRLEN];
-	char label[160];
-	int by_id, matches;
-} lookup;
-
-static int match_collection(void *ctx, const acc_store_collection *c)
-{
-	lookup *l = ctx;
-	if (l->want_root && strcmp(c->root, l->want_root) != 0)
-		return 0;
-	int id_hit = strcmp(c->id, l->want) == 0;
-	int alias_hit = c->alias && strcmp(c->alias, l->want) == 0;
-	if (!id_hit && !alias_hit)
-		return 0;
-	if (id_hit && !l->by_id) { /* an id beats aliases found before */
-		l->by_id = 1;
-		l->matches = 0;
-	} else if (!id_hit && l->by_id) {
-		return 0;
-	}
-	l->matches++;
-	snprintf(l->id, sizeof l->id, "%s", c->id);
-	snprintf(l->label, sizeof l->label, "%s/%s", c->root, c->alias ? c->alias : c->id);
-	return 0;
-}
-
 static int grant(int argc, char **argv)
 {
 	const char *cmd = "grant", *dir = NULL, *member = NULL, *coll = NULL;
@@ -68,46 +39,19 @@ static int grant(int argc, char **argv)
 	}
 	if (!member || !coll)
 		return cli_usage_error(cmd, "give MEMBER and COLLECTION");
-	lookup l = {0};
-	char rootbuf[80];
-	const char *slash = strchr(coll, '/');
-	l.want = coll;
-	if (slash) {
-		size_t rl = (size_t)(slash - coll);
-		if (rl == 0 || rl >= sizeof rootbuf || !slash[1]) {
-			cli_errorf("%s: '%s': COLLECTION is an id, an alias or ROOT/ALIAS", cmd,
-			           coll);
-			return CLI_INVALID;
-		}
-		memcpy(rootbuf, coll, rl);
-		rootbuf[rl] = '\0';
-		l.want_root = rootbuf;
-		l.want = slash + 1;
-	}
 	acc_node *node = NULL;
 	if ((r = cli_node_open(cmd, dir, &node)) != CLI_OK)
 		return r;
 	acc_store *st = acc_node_store(node);
+	cli_collection_ref ref;
+	if ((r = cli_collection_resolve(cmd, st, NULL, coll, &ref)) != CLI_OK) {
+		acc_node_close(node);
+		return r;
+	}
 	acc_error err;
-	acc_status s = acc_store_collection_list(st, NULL, match_collection, &l, &err);
-	if (s != ACC_OK) {
-		cli_errorf("%s: %s", cmd, err.msg);
-		acc_node_close(node);
-		return CLI_USAGE;
-	}
-	if (l.matches != 1) {
-		if (l.matches == 0)
-			cli_errorf("%s: %s: no such collection (see 'accord collection list')", cmd,
-			           coll);
-		else
-			cli_errorf("%s: %s: the alias names collections in several api roots; give "
-			           "ROOT/ALIAS or the id",
-			           cmd, coll);
-		acc_node_close(node);
-		return CLI_INVALID;
-	}
+	acc_status s;
 	unsigned perms = (rd ? ACC_PERM_READ : 0) | (wr ? ACC_PERM_WRITE : 0);
-	s = acc_store_grant(st, member, l.id, perms, &err);
+	s = acc_store_grant(st, member, ref.id, perms, &err);
 	acc_node_close(node);
 	if (s == ACC_ENOTFOUND) {
 		cli_errorf("%s: %s: no such member (or it was removed)", cmd, member);
@@ -117,7 +61,7 @@ static int grant(int argc, char **argv)
 		cli_errorf("%s: %s", cmd, err.msg);
 		return cli_exit_for(s);
 	}
-	printf("%s %s %s\n", member, l.label,
+	printf("%s %s %s\n", member, ref.label,
 	       perms == 0                ? "none"
 	       : perms == ACC_PERM_READ  ? "read"
 	       : perms == ACC_PERM_WRITE ? "write"

@@ -162,3 +162,70 @@ int cli_parse_u64(const char *s, unsigned long long min, unsigned long long max,
 	*out = v;
 	return 1;
 }
+
+/* ---- COLLECTION arguments ---------------------------------------------------------------- */
+
+typedef struct coll_find {
+	const char *root; /* NULL: any */
+	const char *want; /* id or alias */
+	cli_collection_ref *out;
+	int by_id, matches;
+} coll_find;
+
+static int coll_find_cb(void *ctx, const acc_store_collection *c)
+{
+	coll_find *f = ctx;
+	if (f->root && strcmp(c->root, f->root) != 0)
+		return 0;
+	int id_hit = strcmp(c->id, f->want) == 0;
+	int alias_hit = c->alias && strcmp(c->alias, f->want) == 0;
+	if (!id_hit && !alias_hit)
+		return 0;
+	if (id_hit && !f->by_id) { /* an id beats aliases found before */
+		f->by_id = 1;
+		f->matches = 0;
+	} else if (!id_hit && f->by_id) {
+		return 0;
+	}
+	f->matches++;
+	snprintf(f->out->id, sizeof f->out->id, "%s", c->id);
+	snprintf(f->out->root, sizeof f->out->root, "%s", c->root);
+	snprintf(f->out->label, sizeof f->out->label, "%s/%s", c->root, c->alias ? c->alias : c->id);
+	return 0;
+}
+
+int cli_collection_resolve(const char *cmd, struct acc_store *st, const char *root,
+                           const char *arg, cli_collection_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	char rootbuf[80];
+	const char *want = arg, *slash = strchr(arg, '/');
+	if (slash) {
+		size_t rl = (size_t)(slash - arg);
+		if (root || rl == 0 || rl >= sizeof rootbuf || !slash[1]) {
+			cli_errorf("%s: '%s': COLLECTION is an id, an alias or ROOT/ALIAS", cmd, arg);
+			return CLI_INVALID;
+		}
+		memcpy(rootbuf, arg, rl);
+		rootbuf[rl] = '\0';
+		root = rootbuf;
+		want = slash + 1;
+	}
+	coll_find f = {.root = root, .want = want, .out = out};
+	acc_error err;
+	if (acc_store_collection_list(st, NULL, coll_find_cb, &f, &err) != ACC_OK) {
+		cli_errorf("%s: %s", cmd, err.msg);
+		return CLI_USAGE;
+	}
+	if (f.matches == 1)
+		return CLI_OK;
+	if (f.matches == 0)
+		cli_errorf("%s: %s%s%s: no such collection (see 'accord collection list')", cmd,
+		           root ? root : "", root ? "/" : "", want);
+	else
+		cli_errorf("%s: %s: the alias names collections in several api roots; give "
+		           "ROOT/ALIAS or the id",
+		           cmd, want);
+	memset(out, 0, sizeof(*out));
+	return CLI_INVALID;
+}
