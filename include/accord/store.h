@@ -106,6 +106,14 @@ ACC_API acc_status acc_store_begin(acc_store *s, acc_error *err) ACC_WUR;
 ACC_API acc_status acc_store_commit(acc_store *s, acc_error *err) ACC_WUR;
 ACC_API void acc_store_rollback(acc_store *s);
 
+/* One read snapshot for several reads (a TAXII GET: the member, the
+ * collection, the permissions, the page): every read until
+ * acc_store_read_end sees the database as of the first of them, and the
+ * snapshot's locks are taken once. No writes in it (ACC_EINVAL), nor inside
+ * a transaction. acc_store_read_end after a failed begin is a no-op. */
+ACC_API acc_status acc_store_read_begin(acc_store *s, acc_error *err) ACC_WUR;
+ACC_API void acc_store_read_end(acc_store *s);
+
 /* ---- api roots and collections ----------------------------------------------- */
 
 typedef struct acc_store_root {

@@ -1085,6 +1085,11 @@ void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_h
 		internal_error(rs, &err);
 		return;
 	}
+	/* A GET reads one snapshot (the member, the collection, the grants, the
+	 * page), with the snapshot's locks taken once; without it (a failed
+	 * begin) each read takes its own. */
+	int snapshot = (rq->method & (ACC_METHOD_GET | ACC_METHOD_HEAD)) &&
+	               acc_store_read_begin(w->store, &err) == ACC_OK;
 	acc_store_root root;
 	acc_store_collection col;
 	unsigned perms = 0;
@@ -1129,5 +1134,7 @@ void acc_taxii_handle(acc_server *srv, acc_arena *a, acc_http_request *rq, acc_h
 	if (acc_buf_status(&rs->body) != ACC_OK)
 		acc_taxii_error(rs, 500, "the response could not be built (out of memory)");
 out:
+	if (snapshot)
+		acc_store_read_end(w->store);
 	acc_server_worker_put(srv, w);
 }

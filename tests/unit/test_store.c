@@ -1068,6 +1068,46 @@ static void test_duplicates(void **state)
 	rows_free(&rs);
 }
 
+/* A read snapshot: reads see the database as of their first read, until
+ * read_end; no writes or transactions inside it. */
+static void test_read_snapshot(void **state)
+{
+	struct fx *f = *state;
+	acc_store *s = f->s;
+	acc_error err;
+	base_setup(s);
+	struct obj d1 = {.id = "indicator--44444444-0000-4000-8000-000000000001",
+	                 .type = "indicator",
+	                 .modified = "2024-01-01T00:00:00.000Z"};
+	put_ok(s, &d1);
+	acc_store *w = NULL;
+	assert_int_equal(acc_store_open_sqlite(f->path, &w, &err), ACC_OK);
+	acc_store_query q = {.collection_id = C1, .limit = 100, .who = &admin};
+	acc_store_page_info info;
+	assert_int_equal(acc_store_read_begin(s, &err), ACC_OK);
+	assert_int_equal(acc_store_object_query(s, &q, NULL, NULL, &info, &err), ACC_OK);
+	size_t before = info.count;
+	struct obj d2 = d1;
+	d2.id = "indicator--44444444-0000-4000-8000-000000000002";
+	put_ok(w, &d2); /* another handle commits meanwhile */
+	assert_int_equal(acc_store_object_query(s, &q, NULL, NULL, &info, &err), ACC_OK);
+	assert_int_equal(info.count, before); /* the snapshot */
+	acc_store_collection c;
+	assert_int_equal(acc_store_collection_get(s, "default", C1, &c, &err), ACC_OK);
+	struct obj d3 = d1;
+	d3.id = "indicator--44444444-0000-4000-8000-000000000003";
+	int dup;
+	assert_int_equal(put_full(s, &d3, &dup, NULL, &err), ACC_EINVAL);
+	assert_int_equal(acc_store_begin(s, &err), ACC_EINVAL);
+	assert_int_equal(acc_store_read_begin(s, &err), ACC_EINVAL);
+	acc_store_read_end(s);
+	assert_int_equal(acc_store_object_query(s, &q, NULL, NULL, &info, &err), ACC_OK);
+	assert_int_equal(info.count, before + 1);
+	acc_store_read_end(s); /* a second end is a no-op */
+	put_ok(s, &d3);        /* writes again */
+	acc_store_close(w);
+}
+
 /* The WAL: no automatic copy on a handle, a checkpoint by another; both
  * refused inside a transaction. */
 static void test_wal(void **state)
@@ -2283,6 +2323,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_duplicates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_prior, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_wal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reentry, setup, teardown),

@@ -552,6 +552,7 @@ struct sq {
 	struct dyn dyn[DYN_MAX];
 	uint64_t tick;
 	int in_txn;       /* inside acc_store_begin .. commit/rollback */
+	int in_read;      /* inside acc_store_read_begin .. read_end */
 	int sp_open;      /* this call opened the savepoint acc_w (wmulti) */
 	int clock_loaded; /* clock holds the stored value (write txn only) */
 	int clock_dirty;  /* clock advanced: write it before COMMIT */
@@ -943,6 +944,8 @@ static acc_status commit_now(struct sq *q, acc_error *err)
 static acc_status wbegin(struct sq *q, acc_error *err)
 {
 	q->sp_open = 0;
+	if (q->in_read)
+		return acc_error_set(err, ACC_EINVAL, NULL, "a write inside a read snapshot");
 	if (q->in_txn) {
 		if (sqlite3_get_autocommit(q->db))
 			return acc_error_set(err, ACC_EIO, NULL,
@@ -1016,10 +1019,31 @@ static acc_status wend(struct sq *q, acc_status st, acc_error *err)
 	return st;
 }
 
+static acc_status sq_read_begin(acc_store *s, acc_error *err)
+{
+	struct sq *q = (struct sq *)s;
+	if (q->in_txn || q->in_read)
+		return acc_error_set(err, ACC_EINVAL, NULL, "a transaction is already open");
+	acc_status r = run_fixed(q, S_BEGIN_READ, err, "starting a read");
+	if (r == ACC_OK)
+		q->in_read = 1;
+	return r;
+}
+
+static void sq_read_end(acc_store *s)
+{
+	struct sq *q = (struct sq *)s;
+	if (!q->in_read)
+		return;
+	q->in_read = 0;
+	if (!sqlite3_get_autocommit(q->db))
+		(void)run_fixed(q, S_COMMIT, NULL, "ending a read");
+}
+
 static acc_status sq_begin(acc_store *s, acc_error *err)
 {
 	struct sq *q = (struct sq *)s;
-	if (q->in_txn)
+	if (q->in_txn || q->in_read)
 		return acc_error_set(err, ACC_EINVAL, NULL, "a transaction is already open");
 	forget_txn_state(q);
 	acc_status r = run_fixed(q, S_BEGIN, err, "starting a transaction");
@@ -4295,7 +4319,7 @@ static acc_status sq_object_query(acc_store *s, const acc_store_query *qq, int v
 
 	/* Both phases read one snapshot: a read transaction unless the
 	 * caller's transaction is open. */
-	int own_read = !q->in_txn;
+	int own_read = !q->in_txn && !q->in_read;
 	if (own_read && (r = run_fixed(q, S_BEGIN_READ, err, "starting a read")) != ACC_OK) {
 		plan_free(&p);
 		return r;
@@ -5531,6 +5555,8 @@ static const struct acc_store_ops sq_ops = {
     .setting_get = sq_setting_get,
     .setting_set = sq_setting_set,
     .check = sq_check,
+    .read_begin = sq_read_begin,
+    .read_end = sq_read_end,
     .wal_autocheckpoint = sq_wal_autocheckpoint,
     .wal_checkpoint = sq_wal_checkpoint,
     .tlog_set_signer = sq_tlog_set_signer,

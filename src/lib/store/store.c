@@ -161,6 +161,21 @@ void acc_store_rollback(acc_store *s)
 	s->ops->rollback(s);
 }
 
+acc_status acc_store_read_begin(acc_store *s, acc_error *err)
+{
+	acc_status st = enter(s, err);
+	if (st)
+		return st;
+	return leave(s, s->ops->read_begin(s, err));
+}
+
+void acc_store_read_end(acc_store *s)
+{
+	if (!s || s->in_call)
+		return;
+	s->ops->read_end(s);
+}
+
 /* ---- api roots and collections ------------------------------------------- */
 
 acc_status acc_store_root_add(acc_store *s, const acc_store_root *r, acc_error *err)

@@ -37,6 +37,8 @@ struct acc_store_ops {
 	acc_status (*begin)(acc_store *s, acc_error *err);
 	acc_status (*commit)(acc_store *s, acc_error *err);
 	void (*rollback)(acc_store *s);
+	acc_status (*read_begin)(acc_store *s, acc_error *err);
+	void (*read_end)(acc_store *s);
 
 	acc_status (*root_add)(acc_store *s, const acc_store_root *r, acc_error *err);
 	acc_status (*root_get)(acc_store *s, const char *name, acc_store_root *out, acc_error *err);
