@@ -226,15 +226,16 @@ typedef enum acc_store_tlp {
 	ACC_TLP_RED = 5
 } acc_store_tlp;
 
-/* The longest created_by_ref acc_store_object_prior returns (an identity
- * id is 46 characters). */
+/* The longest producer an acc_store_prior holds (an identity id is 46
+ * characters). */
 #define ACC_STORE_PRODUCER_MAX 255
 
 /* The class of an object's current version (the last version of its
- * latest spec_version; any producer), read with one fixed statement: for
- * the rule that only an object's producer publishes new versions. *found
+ * latest spec_version; any producer), given to acc_store_object.check_prior:
+ * for the rule that only an object's producer publishes new versions. found
  * is 0 when the collection holds no version of id. producer is the stored
- * (folded) created_by_ref, "" when none; ACC_ELIMIT if it does not fit. */
+ * (folded) created_by_ref, "" when none (a longer one fails the put with
+ * ACC_ELIMIT). */
 typedef struct acc_store_prior {
 	int found;
 	acc_store_tlp tlp;
@@ -287,10 +288,6 @@ typedef struct acc_store_object {
 	int (*check_prior)(void *ctx, const acc_store_prior *prior, acc_error *err);
 	void *check_ctx;
 } acc_store_object;
-
-ACC_API acc_status acc_store_object_prior(acc_store *s, const char *collection_id,
-                                          const char *id, acc_store_prior *out,
-                                          acc_error *err) ACC_WUR;
 
 /* Store one object version. date_added and seq are assigned and written
  * back into *o (date_added = max(now, last + 1 us), strictly increasing per

@@ -1157,16 +1157,35 @@ static int seen_check(void *ctx, const acc_store_prior *prior, acc_error *err)
 	return 1;
 }
 
-/* acc_store_object_prior: the class of the current version (last version
- * of the latest spec_version), or none. */
+/* The class of id's current version in coll as a put's check_prior sees it:
+ * a put of a new version that the check refuses (nothing is written). */
+static acc_store_prior probe_prior(acc_store *s, const char *coll, const char *id)
+{
+	struct seen sn = {.refuse = 1};
+	struct obj d = {.coll = coll,
+	                .id = id,
+	                .type = "indicator",
+	                .modified = "2030-01-01T00:00:00.000Z",
+	                .check = seen_check,
+	                .check_ctx = &sn};
+	int dup;
+	acc_error err;
+	assert_int_equal(put_full(s, &d, &dup, NULL, &err), ACC_EPERM);
+	assert_int_equal(sn.calls, 1);
+	return sn.last;
+}
+
+/* check_prior: called before any write (duplicates included) with the
+ * class of the current version (the last version of the latest
+ * spec_version, any producer) or none; refusing is ACC_EPERM and writes
+ * nothing. */
 static void test_prior(void **state)
 {
 	struct fx *f = *state;
 	acc_store *s = f->s;
 	acc_error err;
 	base_setup(s);
-	acc_store_prior p;
-	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	acc_store_prior p = probe_prior(s, C1, VX);
 	assert_int_equal(p.found, 0);
 	struct obj d = {.id = VX,
 	                .type = "indicator",
@@ -1176,7 +1195,7 @@ static void test_prior(void **state)
 	int dup;
 	acc_store_object o;
 	assert_int_equal(put_full(s, &d, &dup, &o, &err), ACC_OK);
-	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	p = probe_prior(s, C1, VX);
 	assert_int_equal(p.found, 1);
 	assert_int_equal(p.tlp, ACC_TLP_AMBER);
 	assert_string_equal(p.producer, "identity--aaaa0000-0000-4000-8000-000000000001");
@@ -1186,49 +1205,35 @@ static void test_prior(void **state)
 	old.tlp = ACC_TLP_RED;
 	old.producer = NULL;
 	assert_int_equal(put_full(s, &old, &dup, &o, &err), ACC_OK);
-	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	p = probe_prior(s, C1, VX);
 	assert_int_equal(p.tlp, ACC_TLP_AMBER);
 	/* a newer one does, and "" stands for no producer */
 	struct obj newer = old;
 	newer.modified = "2024-01-03T00:00:00.000Z";
 	assert_int_equal(put_full(s, &newer, &dup, &o, &err), ACC_OK);
-	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
+	p = probe_prior(s, C1, VX);
 	assert_int_equal(p.found, 1);
 	assert_int_equal(p.tlp, ACC_TLP_RED);
 	assert_string_equal(p.producer, "");
-	/* another collection, or an unknown one, holds no version */
-	assert_int_equal(acc_store_object_prior(s, C2, VX, &p, &err), ACC_OK);
+	/* another collection holds no version */
+	p = probe_prior(s, C2, VX);
 	assert_int_equal(p.found, 0);
-	assert_int_equal(acc_store_object_prior(s, "no-such-collection", VX, &p, &err), ACC_OK);
-	assert_int_equal(p.found, 0);
-	assert_int_equal(acc_store_object_prior(s, C1, NULL, &p, &err), ACC_EINVAL);
+	/* the refused probes wrote nothing: the latest is still 2024-01-03 */
+	const char *ids[] = {VX, NULL};
+	acc_store_query q = {.collection_id = C1, .limit = 10, .who = &admin, .ids = ids};
+	assert_string_equal(run_summary(s, &q), VX "@2024-01-03T00:00:00.000Z");
 
-	/* check_prior sees what acc_store_object_prior reads, before any write,
-	 * duplicates included; refusing is ACC_EPERM and writes nothing */
-	struct seen sn = {.refuse = 0};
-	struct obj n2 = newer;
-	n2.modified = "2024-01-04T00:00:00.000Z";
-	n2.check = seen_check;
-	n2.check_ctx = &sn;
-	sn.refuse = 1;
-	assert_int_equal(put_full(s, &n2, &dup, &o, &err), ACC_EPERM);
-	assert_string_equal(err.msg, "no, says the check");
-	assert_int_equal(sn.calls, 1);
-	assert_int_equal(sn.last.found, 1);
-	assert_int_equal(sn.last.tlp, ACC_TLP_RED);
-	assert_string_equal(sn.last.producer, "");
-	assert_int_equal(acc_store_object_prior(s, C1, VX, &p, &err), ACC_OK);
-	assert_int_equal(p.tlp, ACC_TLP_RED); /* n2 was not stored */
+	struct seen sn = {.refuse = 1};
 	struct obj again = newer; /* an exact duplicate is checked too */
 	again.check = seen_check;
 	again.check_ctx = &sn;
 	assert_int_equal(put_full(s, &again, &dup, &o, &err), ACC_EPERM);
-	assert_int_equal(sn.calls, 2);
+	assert_string_equal(err.msg, "no, says the check");
+	assert_int_equal(sn.calls, 1);
 	sn.refuse = 0;
 	assert_int_equal(put_full(s, &again, &dup, &o, &err), ACC_OK);
 	assert_int_equal(dup, 1);
-	assert_int_equal(put_full(s, &n2, &dup, &o, &err), ACC_OK);
-	assert_int_equal(dup, 0);
+	assert_int_equal(sn.calls, 2);
 	struct obj fresh = {.id = "indicator--33333333-0000-4000-8000-000000000000",
 	                    .type = "indicator",
 	                    .modified = "2024-01-01T00:00:00.000Z",

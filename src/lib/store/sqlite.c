@@ -320,7 +320,6 @@ enum {
 	S_GRANT_DEL,
 	S_PERMS_GET,
 	S_GROUP,
-	S_PRIOR,
 	S_GROUP_FIX,
 	S_OBJ_INSERT,
 	S_RECIPIENT_ADD,
@@ -405,10 +404,6 @@ static const char *const sql_text[S__COUNT] = {
                 " CASE WHEN ?4 OR version = ?3 THEN json END,"
                 " tlp, producer, s_latest AND s_last"
                 " FROM objects INDEXED BY objects_idh WHERE cid = ?1 AND idh = ?5 AND id = ?2",
-    /* The current version of one object (acc_store_object_prior). */
-    [S_PRIOR] = "SELECT tlp, producer FROM objects INDEXED BY objects_idh"
-                " WHERE cid = ?1 AND idh = ?2 AND id = ?3 AND s_latest = 1 AND s_last = 1"
-                " LIMIT 1",
     /* Rewrite the marks of one spec_version's rows where they changed. */
     [S_GROUP_FIX] = "UPDATE objects INDEXED BY objects_idh SET s_first = (version = ?4),"
                     " s_last = (version = ?5), s_latest = (spec_version = ?6)"
@@ -3639,42 +3634,6 @@ static acc_status group_read(struct sq *q, int64_t cid, const char *id, struct g
 
 /* ---- objects: put -------------------------------------------------------- */
 
-static acc_status sq_object_prior(acc_store *s, const char *collection_id, const char *id,
-                                  acc_store_prior *out, acc_error *err)
-{
-	struct sq *q = (struct sq *)s;
-	int64_t cid = 0;
-	acc_status r = resolve_cid(q, collection_id, &cid, err);
-	if (r == ACC_ENOTFOUND) {
-		acc_error_clear(err);
-		return ACC_OK; /* no collection: no version */
-	}
-	sqlite3_stmt *st = NULL;
-	if (r != ACC_OK || (r = prep(q, S_PRIOR, &st, err)) != ACC_OK)
-		return r;
-	sqlite3_bind_int64(st, 1, cid);
-	sqlite3_bind_int64(st, 2, id_hash(id, strlen(id)));
-	bind_text(st, 3, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *p = col_text(st, 1);
-		size_t n = p ? strlen(p) : 0;
-		if (n > ACC_STORE_PRODUCER_MAX) {
-			r = acc_error_set(err, ACC_ELIMIT, NULL,
-			                  "the producer of %.80s is longer than %d bytes", id,
-			                  ACC_STORE_PRODUCER_MAX);
-		} else {
-			out->found = 1;
-			out->tlp = (acc_store_tlp)sqlite3_column_int(st, 0);
-			memcpy(out->producer, p ? p : "", n + 1);
-		}
-	} else if (rc != SQLITE_DONE) {
-		r = fail(q, rc, err, "reading an object's current version");
-	}
-	done(st);
-	return r;
-}
-
 static const char media_prefix[] = "application/stix+json;version=";
 
 static acc_status sq_object_put(acc_store *s, acc_store_object *o, const acc_time *restore_date,
@@ -5545,7 +5504,6 @@ static const struct acc_store_ops sq_ops = {
     .member_remove = sq_member_remove,
     .grant = sq_grant,
     .perms = sq_perms,
-    .object_prior = sq_object_prior,
     .object_put = sq_object_put,
     .object_query = sq_object_query,
     .object_delete = sq_object_delete,

@@ -371,20 +371,6 @@ acc_status acc_store_perms(acc_store *s, const char *member, const char *collect
 
 /* ---- objects ------------------------------------------------------------- */
 
-acc_status acc_store_object_prior(acc_store *s, const char *collection_id, const char *id,
-                                  acc_store_prior *out, acc_error *err)
-{
-	if (out)
-		memset(out, 0, sizeof(*out));
-	acc_status st = enter(s, err);
-	if (st)
-		return st;
-	if (!collection_id || !id || !out)
-		return leave(s, acc_error_set(err, ACC_EINVAL, NULL,
-		                              "object_prior without collection, id or out"));
-	return leave(s, s->ops->object_prior(s, collection_id, id, out, err));
-}
-
 acc_status acc_store_object_put(acc_store *s, acc_store_object *o, const acc_time *restore_date,
                                 int *duplicate, acc_error *err)
 {

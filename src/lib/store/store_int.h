@@ -64,8 +64,6 @@ struct acc_store_ops {
 	acc_status (*perms)(acc_store *s, const char *member, const char *collection_id,
 	                    unsigned *perms, acc_error *err);
 
-	acc_status (*object_prior)(acc_store *s, const char *collection_id, const char *id,
-	                           acc_store_prior *out, acc_error *err);
 	acc_status (*object_put)(acc_store *s, acc_store_object *o, const acc_time *restore_date,
 	                         int *duplicate, acc_error *err);
 	/* versions_endpoint: acc_store_object_versions (match[version] = all). */
