@@ -140,6 +140,7 @@ static void kv_reset(void *ctx)
 
 typedef struct worker {
 	acc_committer *c;
+	pthread_barrier_t *start;
 	const char *path;
 	int id, n;
 	size_t max_group;
@@ -153,10 +154,14 @@ static void *worker_main(void *arg)
 	acc_error err;
 	if (acc_store_open_sqlite(w->path, &s, &err) != ACC_OK) {
 		w->failures = w->n;
-		return NULL;
 	}
+	/* all commit together: the first leads, holding the write for 2 ms,
+	 * and the others queue behind it */
+	pthread_barrier_wait(w->start);
+	if (!s)
+		return NULL;
 	for (int i = 0; i < w->n; i++) {
-		kv_job kj = {.sleep_us = 300};
+		kv_job kj = {.sleep_us = 2000};
 		snprintf(kj.key, sizeof(kj.key), "k.%d.%d", w->id, i);
 		acc_commit_job job = {.apply = kv_apply, .reset = kv_reset, .ctx = &kj};
 		if (acc_commit(w->c, s, &job) != ACC_OK || job.result != ACC_OK)
@@ -177,11 +182,13 @@ static void test_groups_under_contention(void **state)
 	acc_committer c;
 	acc_committer_init(&c, 32);
 	c.store = own;
-	enum { THREADS = 6, EACH = 15 };
+	enum { THREADS = 6, EACH = 8 };
 	pthread_t th[THREADS];
 	worker w[THREADS];
+	pthread_barrier_t start;
+	assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
 	for (int i = 0; i < THREADS; i++) {
-		w[i] = (worker){.c = &c, .path = f->path, .id = i, .n = EACH};
+		w[i] = (worker){.c = &c, .start = &start, .path = f->path, .id = i, .n = EACH};
 		assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
 	}
 	size_t max_group = 0;
@@ -191,7 +198,8 @@ static void test_groups_under_contention(void **state)
 		if (w[i].max_group > max_group)
 			max_group = w[i].max_group;
 	}
-	/* six writers that each hold a write for 0.3 ms: they wait together */
+	pthread_barrier_destroy(&start);
+	/* six writers that each hold a write for 2 ms: they wait together */
 	assert_true(max_group > 1);
 	assert_true(max_group <= 32);
 	for (int i = 0; i < THREADS; i++) {
